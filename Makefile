@@ -1,0 +1,98 @@
+# opsreport: plain Makefile.  `make` builds, `make check` runs every test
+# (also under AddressSanitizer + UndefinedBehaviorSanitizer), `make demo`
+# renders the samples into out/, `make bench` measures.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+BUILD    := build
+PKGS     := libxml-2.0 harfbuzz harfbuzz-subset
+
+WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
+CPPFLAGS += -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc
+OPT      ?= -O2 -g
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Library modules (everything but main.c).  Listed, not globbed: a module
+# joins the build when it is ready.
+LIB_MODULES := diag alloc buf arena utf8 datetime display
+
+TEST_NAMES  := utf8 datetime buf
+
+# Package flags come from a generated file so that pkg-config runs after
+# .ci/deps.sh has installed what is missing (make restarts after remaking it).
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+
+$(BUILD)/config.mk: .ci/deps.sh Makefile
+	@mkdir -p $(BUILD)
+	@sh .ci/deps.sh
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lhpdf -lm"; } > $@.tmp && mv $@.tmp $@
+
+LIBS := $(PKG_LIBS)
+
+# --- object files: release in build/rel, sanitized in build/san ----------
+REL_OBJS := $(LIB_MODULES:%=$(BUILD)/rel/%.o)
+SAN_OBJS := $(LIB_MODULES:%=$(BUILD)/san/%.o)
+
+$(BUILD)/rel/%.o: src/%.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/%.o: src/%.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d)
+
+.SECONDARY:
+.PHONY: all check unit-tests demo bench install clean deps
+all: opsreport
+
+deps:
+	@sh .ci/deps.sh
+
+ifneq ($(wildcard src/main.c),)
+opsreport: $(REL_OBJS) $(BUILD)/rel/main.o
+	$(CC) $(OPT) $^ $(LIBS) -o $@
+
+$(BUILD)/san/opsreport: $(SAN_OBJS) $(BUILD)/san/main.o
+	$(CC) $(SANITIZE) $^ $(LIBS) -o $@
+SAN_BIN := $(BUILD)/san/opsreport
+else
+opsreport:
+	@echo "src/main.c not written yet"; exit 1
+SAN_BIN :=
+endif
+
+TEST_BINS := $(TEST_NAMES:%=$(BUILD)/san/test_%)
+$(BUILD)/san/test_%: $(BUILD)/san/test_%.o $(SAN_OBJS)
+	$(CC) $(SANITIZE) $^ $(LIBS) -lcmocka -o $@
+
+# Unit tests (cmocka) and end-to-end tests (the sanitized binary, checked
+# with qpdf, pdffonts, pdftotext and pdftoppm).  tests/run.sh prints the
+# "N passed, N failed" line and fails on any failure or on zero tests.
+check: $(TEST_BINS) $(SAN_BIN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  OPSREPORT_BIN=$(SAN_BIN) sh tests/run.sh $(TEST_BINS)
+
+unit-tests: $(TEST_BINS)
+
+demo: opsreport
+	@sh samples/demo.sh ./opsreport out
+
+bench: opsreport
+	@sh bench/run.sh ./opsreport
+
+install: opsreport
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/opsreport
+	install -m 755 opsreport $(DESTDIR)$(PREFIX)/bin/opsreport
+	cp -R fonts templates data $(DESTDIR)$(PREFIX)/share/opsreport/
+
+clean:
+	rm -rf $(BUILD) opsreport out tests/out bench/out
