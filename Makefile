@@ -14,9 +14,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag alloc buf arena utf8 datetime display
+LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period cli
 
-TEST_NAMES  := utf8 datetime buf
+TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).
@@ -38,15 +38,18 @@ SAN_OBJS := $(LIB_MODULES:%=$(BUILD)/san/%.o)
 
 $(BUILD)/rel/%.o: src/%.c $(BUILD)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC      $<"
+	@$(CC) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/san/%.o: src/%.c $(BUILD)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC san  $<"
+	@$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC san  $<"
+	@$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 -include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d)
 

@@ -58,6 +58,14 @@ size_t fontset_face_count(const fontset *fs);
  * character it places).  Returns 0, -1 on allocation failure. */
 int fontset_mark_used(fontset *fs, int face, uint32_t cp);
 
+/* Forgets every mark (the PDF writer starts each document from a clean
+ * slate, so a subset holds only that document's characters and the output
+ * does not depend on what the fontset rendered before). */
+void fontset_clear_used(fontset *fs);
+/* The smallest code point >= from marked for face; UINT32_MAX when none
+ * (walk with cp = fontset_next_used(fs, face, cp + 1)). */
+uint32_t fontset_next_used(const fontset *fs, int face, uint32_t from);
+
 /* Writes one subset TrueType file per used face into a private temporary
  * directory, checks each (see ttf_check_components) and returns OR_OK, or
  * reports and fails.  Must be called after all marking and before the

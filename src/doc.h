@@ -1,0 +1,40 @@
+/* doc: the document-tree vocabulary (layout XML) that templates produce and
+ * `opsreport typeset` reads.  docs/document-xml.md describes it.
+ *
+ * doc_load parses and validates a document file: every element must be
+ * known and in a place where it is allowed, every attribute known and of
+ * the right type.  After a successful load the layout can read attributes
+ * through the doc_* accessors without further checks: values that fail to
+ * parse there were already reported.  The xmlDoc belongs to the caller
+ * (xmlFreeDoc). */
+#ifndef OR_DOC_H
+#define OR_DOC_H
+
+#include "diag.h"
+
+#include <libxml/tree.h>
+#include <stdbool.h>
+
+/* Parses `path` (or `len` bytes at `mem` when mem != NULL; path then only
+ * names it in messages).  Refuses a DOCTYPE, never touches the network.
+ * Reports every problem; returns OR_EINPUT when there was any. */
+or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len, diag *d);
+/* Validates an already-built tree (templates build documents in memory). */
+or_status doc_validate(xmlDocPtr doc, const char *path, diag *d);
+
+/* Lengths: "12mm", "1.5cm", "10pt", "2em" (of `em`), "30%" (of `whole`), or
+ * a bare number of points.  Font sizes also accept 号 names (三号, 小四 …). */
+bool doc_parse_length(const char *s, float em, float whole, float *out);
+bool doc_parse_font_size(const char *s, float *out);
+
+/* Attribute accessors (validated values; `def` when absent). */
+const char *doc_attr(xmlNodePtr n, const char *name);   /* NULL when absent; owned by the tree */
+float doc_attr_length(xmlNodePtr n, const char *name, float em, float whole, float def);
+float doc_attr_size(xmlNodePtr n, const char *name, float def);
+bool doc_attr_bool(xmlNodePtr n, const char *name, bool def);
+int doc_attr_int(xmlNodePtr n, const char *name, int def);
+double doc_attr_number(xmlNodePtr n, const char *name, double def);
+bool doc_is(xmlNodePtr n, const char *name);            /* element named `name` */
+long doc_line(xmlNodePtr n);
+
+#endif

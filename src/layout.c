@@ -1,0 +1,2273 @@
+#include "layout.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "chart.h"
+#include "doc.h"
+#include "textbreak.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MM(x) ((float)(x) * 72.0f / 25.4f)
+#define LAY_MAX_PASSES 3
+#define LAY_MAX_PAGES 200000
+
+/* --- styles and text ----------------------------------------------------- */
+
+enum { LS_MISSING = 1, LS_BLANK = 2, LS_UNDERLINE = 4 };
+
+typedef struct lay_style {
+    int face;
+    float size;
+    bool bold;
+    dl_color color;
+    unsigned flags;
+} lay_style;
+
+/* What inline content asks for before fonts are resolved. */
+typedef struct lay_font {
+    int family;
+    float size;
+    bool bold;
+    dl_color color;
+    unsigned flags;
+} lay_font;
+
+/* A paragraph's characters and their broken lines. */
+typedef struct lay_text {
+    tb_char *chars;
+    size_t nchars, cap;
+    tb_result tb;
+    float line_h;        /* minimum line pitch */
+    bool last_was_space; /* pending collapsed white space */
+} lay_text;
+
+typedef struct lay_toc_entry {
+    int level;
+    char *title;         /* with its number */
+    size_t page;         /* physical page */
+} lay_toc_entry;
+
+typedef struct lay_section {
+    size_t page;
+    char *title;
+} lay_section;
+
+typedef struct lay {
+    fontset *fs;
+    diag *d;
+    const char *path;
+    const layout_options *opt;
+    dl_doc *dl;
+    xmlNodePtr root;
+
+    /* geometry, pt */
+    float page_w, page_h, m_top, m_bottom, m_left, m_right, body_w;
+    bool gbt;
+    int fam_body, fam_song, fam_hei, fam_kai;
+    float body_size, line_h, tracking;
+    float header_size, footer_size;
+
+    /* cursor */
+    long page;           /* current physical page, -1 before the first */
+    float y;             /* distance from the page top */
+    bool fresh;          /* nothing placed on the current page yet */
+    size_t cover_pages;
+
+    int hnum[4];
+    lay_style *styles;
+    size_t nstyles, styles_cap;
+
+    lay_toc_entry *toc;
+    size_t ntoc, toc_cap;
+    size_t *prev_pages;  /* heading pages from the previous pass */
+    size_t nprev;
+    lay_section *sections;
+    size_t nsections, sections_cap;
+
+    unsigned errors;
+    bool warned_missing;
+} lay;
+
+static const dl_color LAY_RULE = {0.25f, 0.25f, 0.25f};
+
+static or_status lay_nomem(lay *L)
+{
+    L->errors++;
+    return diag_nomem(L->d);
+}
+
+static int lay_style_id(lay *L, const lay_style *s)
+{
+    for (size_t i = 0; i < L->nstyles; i++) {
+        const lay_style *t = &L->styles[i];
+        if (t->face == s->face && t->size == s->size && t->bold == s->bold && t->flags == s->flags
+            && t->color.r == s->color.r && t->color.g == s->color.g && t->color.b == s->color.b)
+            return (int)i;
+    }
+    if (L->nstyles >= 65535
+        || or_grow(&L->styles, &L->styles_cap, L->nstyles + 1, sizeof *L->styles) != 0)
+        return -1;
+    L->styles[L->nstyles] = *s;
+    return (int)L->nstyles++;
+}
+
+static void lay_text_free(lay_text *t)
+{
+    or_free(t->chars);
+    tb_result_free(&t->tb);
+    memset(t, 0, sizeof *t);
+}
+
+static bool lay_is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
+
+/* Appends one character with its font resolved and measured. */
+static or_status lay_put(lay *L, lay_text *t, uint32_t cp, const lay_font *f, float advance_override,
+                         long line)
+{
+    lay_style st = {.size = f->size, .bold = f->bold, .color = f->color, .flags = f->flags};
+    float adv;
+    if (f->flags & LS_BLANK) {
+        st.face = -1;
+        adv = advance_override;
+    } else {
+        st.face = fontset_resolve(L->fs, f->family, cp, L->d);
+        if (st.face < 0) {
+            char u[5] = {0};
+            utf8_encode(cp, u);
+            diag_warn(L->d, L->path, line, "no font covers U+%04X '%s' (character %zu of the text); "
+                      "drawn as a box", (unsigned)cp, u, t->nchars + 1);
+            st.flags |= LS_MISSING;
+            adv = f->size;
+        } else {
+            adv = fontset_advance(L->fs, st.face, cp) * f->size;
+        }
+    }
+    int id = lay_style_id(L, &st);
+    if (id < 0 || or_grow(&t->chars, &t->cap, t->nchars + 1, sizeof *t->chars) != 0)
+        return lay_nomem(L);
+    t->chars[t->nchars++] = (tb_char){cp, adv, f->size, (uint16_t)id};
+    return OR_OK;
+}
+
+/* Appends UTF-8 text, collapsing white space: a run becomes one space, and
+ * none at all next to a CJK character (source line wraps must not show). */
+static or_status lay_put_str(lay *L, lay_text *t, const char *s, const lay_font *f, long line)
+{
+    size_t len = strlen(s), pos = 0;
+    while (pos < len) {
+        uint32_t cp = utf8_next(s, len, &pos, NULL);
+        if (lay_is_space(cp)) {
+            t->last_was_space = true;
+            continue;
+        }
+        if (t->last_was_space && t->nchars > 0) {
+            uint32_t prev = t->chars[t->nchars - 1].cp;
+            if (prev != '\n' && !tb_is_cjk(prev) && !tb_is_cjk(cp)) {
+                or_status st = lay_put(L, t, ' ', f, 0, line);
+                if (st)
+                    return st;
+            }
+        }
+        t->last_was_space = false;
+        or_status st = lay_put(L, t, cp, f, 0, line);
+        if (st)
+            return st;
+    }
+    return OR_OK;
+}
+
+static dl_color lay_parse_color(const char *s, dl_color def)
+{
+    if (!s || strlen(s) != 7)
+        return def;
+    unsigned long v = strtoul(s + 1, NULL, 16);
+    return (dl_color){((v >> 16) & 255) / 255.0f, ((v >> 8) & 255) / 255.0f, (v & 255) / 255.0f};
+}
+
+static int lay_family(lay *L, xmlNodePtr n, const char *attr, int def)
+{
+    const char *s = doc_attr(n, attr);
+    if (!s)
+        return def;
+    int fam = fontset_family(L->fs, s);
+    if (fam < 0) {
+        diag_error(L->d, L->path, doc_line(n), "font=\"%s\" is not a font family of the font map "
+                   "(expected song, hei, kai, fangsong or an alias from fonts/fonts.conf)", s);
+        L->errors++;
+        return def;
+    }
+    return fam;
+}
+
+static or_status lay_collect(lay *L, lay_text *t, xmlNodePtr parent, const lay_font *f);
+
+static or_status lay_collect_node(lay *L, lay_text *t, xmlNodePtr k, const lay_font *f)
+{
+    lay_font g = *f;
+    if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
+        return k->content ? lay_put_str(L, t, (const char *)k->content, f, doc_line(k->parent)) : OR_OK;
+    if (k->type != XML_ELEMENT_NODE)
+        return OR_OK;
+    if (doc_is(k, "br")) {
+        t->last_was_space = false;
+        return lay_put(L, t, '\n', f, 0, doc_line(k));
+    }
+    if (doc_is(k, "box")) {
+        t->last_was_space = false;
+        return lay_put(L, t, doc_attr_bool(k, "checked", false) ? 0x2611 : 0x2610, f, 0, doc_line(k));
+    }
+    if (doc_is(k, "blank")) {
+        float w = doc_attr_length(k, "width", f->size, L->body_w, 4 * f->size);
+        int n = (int)ceilf(w / f->size);
+        g.flags |= LS_BLANK | LS_UNDERLINE;
+        t->last_was_space = false;
+        for (int i = 0; i < n && i < 200; i++) {
+            or_status st = lay_put(L, t, 0x3000, &g, w / (float)n, doc_line(k));
+            if (st)
+                return st;
+        }
+        return OR_OK;
+    }
+    if (doc_is(k, "b"))
+        g.bold = true;
+    else if (doc_is(k, "em"))
+        g.family = L->fam_kai;
+    else if (doc_is(k, "span")) {
+        g.family = lay_family(L, k, "font", g.family);
+        g.size = doc_attr_size(k, "size", g.size);
+        g.bold = doc_attr_bool(k, "bold", g.bold);
+        g.color = lay_parse_color(doc_attr(k, "color"), g.color);
+    }
+    return lay_collect(L, t, k, &g);
+}
+
+static or_status lay_collect(lay *L, lay_text *t, xmlNodePtr parent, const lay_font *f)
+{
+    for (xmlNodePtr k = parent->children; k; k = k->next) {
+        /* Block children of a cell or item are laid out as separate lines. */
+        if (k->type == XML_ELEMENT_NODE && doc_is(k, "p") && t->nchars > 0) {
+            or_status st = lay_put(L, t, '\n', f, 0, doc_line(k));
+            if (st)
+                return st;
+        }
+        or_status st = lay_collect_node(L, t, k, f);
+        if (st)
+            return st;
+    }
+    return OR_OK;
+}
+
+static or_status lay_break(lay *L, lay_text *t, float width, float first_indent, float rest_indent,
+                           tb_align align, float tracking)
+{
+    tb_params p;
+    tb_params_default(&p, width);
+    p.first_indent = first_indent;
+    p.rest_indent = rest_indent;
+    p.align = align;
+    p.cjk_tracking = tracking;
+    /* Trailing forced breaks and spaces carry no content. */
+    while (t->nchars && (t->chars[t->nchars - 1].cp == '\n' || t->chars[t->nchars - 1].cp == ' '))
+        t->nchars--;
+    if (tb_break(t->chars, t->nchars, &p, &t->tb) != 0)
+        return lay_nomem(L);
+    return OR_OK;
+}
+
+static float lay_line_height(const lay_text *t, size_t i)
+{
+    float size = t->tb.lines[i].max_size;
+    float natural = size * 1.3f;
+    return natural > t->line_h ? natural : t->line_h;
+}
+
+static float lay_text_height(const lay_text *t)
+{
+    float h = 0;
+    for (size_t i = 0; i < t->tb.nlines; i++)
+        h += lay_line_height(t, i);
+    return h;
+}
+
+/* --- drawing primitives --------------------------------------------------- */
+
+static float lay_pdf_y(const lay *L, float y_from_top) { return L->page_h - y_from_top; }
+
+static or_status lay_push(lay *L, size_t page, const dl_op *op)
+{
+    return dl_push(L->dl, page, op) == 0 ? OR_OK : lay_nomem(L);
+}
+
+/* Draws one broken line whose box starts at (x, top) and is line_h tall. */
+static or_status lay_draw_line(lay *L, size_t page, const lay_text *t, size_t li, float x, float top,
+                               float line_h)
+{
+    const tb_line *ln = &t->tb.lines[li];
+    float baseline = top + (line_h - ln->max_size) / 2 + ln->max_size * 0.86f;
+    buf b;
+    buf_init(&b, 0);
+    for (size_t pi = ln->first_piece; pi < ln->first_piece + ln->npieces; pi++) {
+        const tb_piece *pc = &t->tb.pieces[pi];
+        const lay_style *st = &L->styles[pc->style];
+        float px = x + pc->x;
+        float width = 0;
+        for (size_t c = pc->first; c < pc->first + pc->count; c++)
+            width += t->chars[c].advance + pc->spacing;
+        if (st->flags & LS_UNDERLINE) {
+            float uy = lay_pdf_y(L, baseline + st->size * 0.15f);
+            if (dl_line_add(L->dl, page, px, uy, px + width - ((st->flags & LS_BLANK) ? 0 : pc->spacing), uy,
+                            0.6f, st->color) != 0) {
+                buf_free(&b);
+                return lay_nomem(L);
+            }
+        }
+        if (st->flags & LS_BLANK)
+            continue;
+        if (st->flags & LS_MISSING) {
+            float cx = px;
+            for (size_t c = pc->first; c < pc->first + pc->count; c++) {
+                dl_op op = {.kind = DL_MISSING};
+                op.u.missing = (dl_missing){cx, lay_pdf_y(L, baseline), st->size, t->chars[c].cp};
+                or_status s = lay_push(L, page, &op);
+                if (s) {
+                    buf_free(&b);
+                    return s;
+                }
+                cx += t->chars[c].advance + pc->spacing;
+            }
+            continue;
+        }
+        buf_reset(&b);
+        for (size_t c = pc->first; c < pc->first + pc->count; c++) {
+            char u[4];
+            size_t n = utf8_encode(t->chars[c].cp, u);
+            buf_append(&b, u, n);
+        }
+        if (b.failed) {
+            buf_free(&b);
+            return lay_nomem(L);
+        }
+        dl_op op = {.kind = DL_TEXT};
+        op.u.text = (dl_text){st->face, st->size, px, lay_pdf_y(L, baseline), pc->spacing, st->bold,
+                              st->color, buf_cstr(&b)};
+        or_status s = lay_push(L, page, &op);
+        if (s) {
+            buf_free(&b);
+            return s;
+        }
+    }
+    buf_free(&b);
+    return OR_OK;
+}
+
+/* Single-line text outside the flow (headers, footers, TOC numbers, chart
+ * labels).  align: 0 left at x, 1 centre on x, 2 right at x.  Returns the
+ * width through *width when not NULL. */
+static or_status lay_text_at(lay *L, size_t page, float x, float baseline_from_top, const char *utf8,
+                             const lay_font *f, int align, float *width)
+{
+    lay_text t = {0};
+    or_status st = lay_put_str(L, &t, utf8, f, 0);
+    if (st == OR_OK)
+        st = lay_break(L, &t, 1e6f, 0, 0, TB_LEFT, 0);
+    if (st == OR_OK && t.tb.nlines > 0) {
+        float w = t.tb.lines[0].width;
+        float x0 = align == 1 ? x - w / 2 : align == 2 ? x - w : x;
+        float size = t.tb.lines[0].max_size;
+        float top = baseline_from_top - (size * 1.0f - size) / 2 - size * 0.86f;
+        st = lay_draw_line(L, page, &t, 0, x0, top, size);
+        if (width)
+            *width = w;
+    } else if (width) {
+        *width = 0;
+    }
+    lay_text_free(&t);
+    return st;
+}
+
+static float lay_measure(lay *L, const char *utf8, const lay_font *f)
+{
+    lay_text t = {0};
+    float w = 0;
+    if (lay_put_str(L, &t, utf8, f, 0) == OR_OK)
+        for (size_t i = 0; i < t.nchars; i++)
+            w += t.chars[i].advance;
+    lay_text_free(&t);
+    return w;
+}
+
+/* --- pages ---------------------------------------------------------------- */
+
+static or_status lay_new_page(lay *L)
+{
+    if (L->dl->npages >= LAY_MAX_PAGES) {
+        diag_error(L->d, L->path, 0, "the document runs past %d pages (expected a smaller document)",
+                   LAY_MAX_PAGES);
+        L->errors++;
+        return OR_EINPUT;
+    }
+    long p = dl_add_page(L->dl, L->page_w, L->page_h);
+    if (p < 0)
+        return lay_nomem(L);
+    L->page = p;
+    L->y = L->m_top;
+    L->fresh = true;
+    return OR_OK;
+}
+
+static float lay_bottom(const lay *L) { return L->page_h - L->m_bottom; }
+
+/* Makes room for `h` points, starting a new page when the current one
+ * cannot hold them (a fresh page takes whatever comes). */
+static or_status lay_need(lay *L, float h)
+{
+    if (L->page < 0 || (!L->fresh && L->y + h > lay_bottom(L) + 0.01f))
+        return lay_new_page(L);
+    return OR_OK;
+}
+
+/* Places a broken paragraph in the flow, line by line, at left offset x;
+ * *first_page and *first_top (when not NULL) tell where its first line
+ * went. */
+static or_status lay_place_text_at(lay *L, const lay_text *t, float x, size_t *first_page, float *first_top)
+{
+    for (size_t i = 0; i < t->tb.nlines; i++) {
+        float h = lay_line_height(t, i);
+        /* Keep the first two and the last two lines of a paragraph together
+         * (no widows or orphans) when the paragraph has four lines or more. */
+        float need = h;
+        if (i == 0 && t->tb.nlines >= 4)
+            need = h + lay_line_height(t, 1);
+        else if (i + 2 == t->tb.nlines && t->tb.nlines >= 4 && i >= 2)
+            need = h + lay_line_height(t, i + 1);
+        or_status st = lay_need(L, need);
+        if (st)
+            return st;
+        if (i == 0 && first_page) {
+            *first_page = (size_t)L->page;
+            *first_top = L->y;
+        }
+        st = lay_draw_line(L, (size_t)L->page, t, i, L->m_left + x, L->y, h);
+        if (st)
+            return st;
+        L->y += h;
+        L->fresh = false;
+    }
+    return OR_OK;
+}
+
+static or_status lay_place_text(lay *L, const lay_text *t, float x)
+{
+    return lay_place_text_at(L, t, x, NULL, NULL);
+}
+
+static lay_font lay_body_font(const lay *L)
+{
+    return (lay_font){L->fam_body, L->body_size, false, DL_BLACK, 0};
+}
+
+/* --- headings ------------------------------------------------------------- */
+
+static void lay_cn_numeral(int n, char *out, size_t size)
+{
+    static const char *const digit[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    if (n <= 0 || n >= 100) {
+        snprintf(out, size, "%d", n);
+        return;
+    }
+    if (n < 10)
+        snprintf(out, size, "%s", digit[n]);
+    else
+        snprintf(out, size, "%s十%s", n / 10 == 1 ? "" : digit[n / 10], n % 10 ? digit[n % 10] : "");
+}
+
+static void lay_heading_number(lay *L, int level, char *out, size_t size)
+{
+    char cn[32];
+    L->hnum[level - 1]++;
+    for (int i = level; i < 4; i++)
+        L->hnum[i] = 0;
+    int n = L->hnum[level - 1];
+    switch (level) {
+    case 1: lay_cn_numeral(n, cn, sizeof cn); snprintf(out, size, "%s、", cn); break;
+    case 2: lay_cn_numeral(n, cn, sizeof cn); snprintf(out, size, "（%s）", cn); break;
+    case 3: snprintf(out, size, "%d.", n); break;
+    default: snprintf(out, size, "（%d）", n); break;
+    }
+}
+
+static lay_font lay_heading_font(const lay *L, int level)
+{
+    lay_font f = lay_body_font(L);
+    if (L->gbt) {
+        f.family = level == 1 ? L->fam_hei : level == 2 ? L->fam_kai : L->fam_body;
+        f.bold = level == 3;
+        return f;
+    }
+    static const float sizes[] = {16, 14, 12, 12};
+    f.family = level == 4 ? L->fam_song : L->fam_hei;
+    f.size = sizes[level - 1];
+    f.bold = level == 4;
+    return f;
+}
+
+/* A guess at the first lines of the block after `n`, so that a heading
+ * never ends a page. */
+static float lay_next_block_min(lay *L, xmlNodePtr n)
+{
+    xmlNodePtr k = n->next;
+    while (k && k->type != XML_ELEMENT_NODE)
+        k = k->next;
+    if (!k)
+        return 0;
+    if (doc_is(k, "table") || doc_is(k, "form"))
+        return L->line_h * 3;
+    if (doc_is(k, "chart"))
+        return doc_attr_length(k, "height", L->body_size, L->body_w, MM(70));
+    if (doc_is(k, "image"))
+        return L->line_h * 4;
+    if (doc_is(k, "page-break"))
+        return 0;
+    const char *name = (const char *)k->name;
+    if (name[0] == 'h' && name[1] >= '1' && name[1] <= '4' && name[2] == '\0')
+        return L->line_h * 1.6f + lay_next_block_min(L, k);
+    return L->line_h * 2;
+}
+
+static char *lay_plain_text(xmlNodePtr n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    if (!c)
+        return NULL;
+    /* Collapse white space for bookmark and TOC titles. */
+    size_t len = strlen((char *)c), o = 0;
+    char *out = or_malloc(len + 1);
+    if (out) {
+        bool sp = false;
+        for (size_t i = 0; i < len; i++) {
+            char ch = (char)c[i];
+            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+                sp = o > 0;
+                continue;
+            }
+            if (sp && o > 0 && (unsigned char)out[o - 1] < 0x80 && (unsigned char)ch < 0x80)
+                out[o++] = ' ';
+            sp = false;
+            out[o++] = ch;
+        }
+        out[o] = '\0';
+    }
+    xmlFree(c);
+    return out;
+}
+
+static or_status lay_heading(lay *L, xmlNodePtr n, int level)
+{
+    char num[64] = "";
+    if (doc_attr_bool(n, "numbered", true))
+        lay_heading_number(L, level, num, sizeof num);
+    lay_font f = lay_heading_font(L, level);
+    lay_text t = {0};
+    t.line_h = L->line_h;
+    or_status st = lay_put_str(L, &t, num, &f, doc_line(n));
+    if (st == OR_OK)
+        st = lay_collect(L, &t, n, &f);
+    float indent = L->gbt ? 2 * f.size : 0;
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, indent, 0, TB_LEFT, L->gbt ? L->tracking : 0);
+    if (st) {
+        lay_text_free(&t);
+        return st;
+    }
+    float before = L->gbt ? 0 : (level == 1 ? 0.8f : 0.4f) * L->line_h;
+    float after = L->gbt ? 0 : 0.2f * L->line_h;
+    float h = lay_text_height(&t);
+    if (doc_attr_bool(n, "page-break-before", false) && !L->fresh)
+        st = lay_new_page(L);
+    if (st == OR_OK)
+        st = lay_need(L, before + h + after + lay_next_block_min(L, n));
+    if (st == OR_OK && !L->fresh)
+        L->y += before;
+    size_t page = (size_t)L->page;
+    float top = L->y;
+    if (st == OR_OK)
+        st = lay_place_text(L, &t, 0);
+    L->y += after;
+    lay_text_free(&t);
+    if (st)
+        return st;
+
+    char *plain = lay_plain_text(n);
+    if (!plain)
+        return lay_nomem(L);
+    buf title;
+    buf_init(&title, 4096);
+    buf_puts(&title, num);
+    buf_puts(&title, plain);
+    or_free(plain);
+    if (title.failed) {
+        buf_free(&title);
+        return lay_nomem(L);
+    }
+    if (doc_attr_bool(n, "bookmark", true)
+        && dl_add_bookmark(L->dl, level, buf_cstr(&title), page, lay_pdf_y(L, top)) != 0)
+        st = lay_nomem(L);
+    if (st == OR_OK && doc_attr_bool(n, "toc", true)) {
+        if (or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0)
+            st = lay_nomem(L);
+        else {
+            L->toc[L->ntoc++] = (lay_toc_entry){level, buf_steal(&title, NULL), page};
+            if (!L->toc[L->ntoc - 1].title)
+                st = lay_nomem(L);
+        }
+    }
+    if (st == OR_OK && level == 1) {
+        if (or_grow(&L->sections, &L->sections_cap, L->nsections + 1, sizeof *L->sections) != 0)
+            st = lay_nomem(L);
+        else {
+            char *sec = lay_plain_text(n);
+            L->sections[L->nsections++] = (lay_section){page, sec};
+            if (!sec)
+                st = lay_nomem(L);
+        }
+    }
+    buf_free(&title);
+    return st;
+}
+
+/* --- paragraphs, lists, checks, signatures --------------------------------- */
+
+static tb_align lay_align(const char *s, tb_align def)
+{
+    if (!s)
+        return def;
+    if (strcmp(s, "left") == 0)
+        return TB_LEFT;
+    if (strcmp(s, "center") == 0)
+        return TB_CENTER;
+    if (strcmp(s, "right") == 0)
+        return TB_RIGHT;
+    return TB_JUSTIFY;
+}
+
+static or_status lay_paragraph(lay *L, xmlNodePtr n)
+{
+    lay_font f = lay_body_font(L);
+    f.family = lay_family(L, n, "font", f.family);
+    f.size = doc_attr_size(n, "size", f.size);
+    f.bold = doc_attr_bool(n, "bold", false);
+    f.color = lay_parse_color(doc_attr(n, "color"), DL_BLACK);
+    lay_text t = {0};
+    t.line_h = doc_attr_length(n, "line-height", f.size, L->body_w, L->line_h * f.size / L->body_size);
+    or_status st = lay_collect(L, &t, n, &f);
+    tb_align align = lay_align(doc_attr(n, "align"), TB_JUSTIFY);
+    float indent = doc_attr_length(n, "indent", f.size, L->body_w,
+                                   align == TB_JUSTIFY || align == TB_LEFT ? 2 * f.size : 0);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, indent, 0, align, L->gbt ? L->tracking * f.size / 16 : 0);
+    float before = doc_attr_length(n, "space-before", f.size, L->body_w, 0);
+    float after = doc_attr_length(n, "space-after", f.size, L->body_w, L->gbt ? 0 : 0.25f * L->line_h);
+    if (st == OR_OK && before > 0 && !L->fresh)
+        L->y += before;
+    if (st == OR_OK)
+        st = lay_place_text(L, &t, 0);
+    if (st == OR_OK)
+        L->y += after;
+    lay_text_free(&t);
+    return st;
+}
+
+static void lay_list_marker(const char *type, int n, char *out, size_t size)
+{
+    static const char *const circled[] = {"①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩",
+                                          "⑪", "⑫", "⑬", "⑭", "⑮", "⑯", "⑰", "⑱", "⑲", "⑳"};
+    if (!type || strcmp(type, "bullet") == 0)
+        snprintf(out, size, "•");
+    else if (strcmp(type, "decimal") == 0)
+        snprintf(out, size, "%d.", n);
+    else if (strcmp(type, "paren") == 0)
+        snprintf(out, size, "（%d）", n);
+    else if (strcmp(type, "circled") == 0 && n >= 1 && n <= 20)
+        snprintf(out, size, "%s", circled[n - 1]);
+    else if (strcmp(type, "circled") == 0)
+        snprintf(out, size, "(%d)", n);
+    else
+        out[0] = '\0';
+}
+
+/* A paragraph with a hanging marker: the marker at `indent`, the text and
+ * its continuation lines half an em after the marker. */
+static or_status lay_marked(lay *L, xmlNodePtr n, const char *marker, float indent)
+{
+    lay_font f = lay_body_font(L);
+    lay_text t = {0};
+    t.line_h = L->line_h;
+    float text_x = indent + (*marker ? lay_measure(L, marker, &f) + 0.5f * f.size : 0);
+    or_status st = lay_collect(L, &t, n, &f);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, text_x, text_x, TB_JUSTIFY, L->gbt ? L->tracking : 0);
+    size_t page = 0;
+    float top = 0;
+    if (st == OR_OK)
+        st = lay_place_text_at(L, &t, 0, &page, &top);
+    if (st == OR_OK && *marker && t.tb.nlines > 0) {
+        float lh = lay_line_height(&t, 0);
+        float baseline = top + (lh - t.tb.lines[0].max_size) / 2 + t.tb.lines[0].max_size * 0.86f;
+        st = lay_text_at(L, page, L->m_left + indent, baseline, marker, &f, 0, NULL);
+    }
+    if (st == OR_OK && !L->gbt)
+        L->y += 0.15f * L->line_h;
+    lay_text_free(&t);
+    return st;
+}
+
+static or_status lay_list(lay *L, xmlNodePtr n)
+{
+    int i = 0;
+    const char *type = doc_attr(n, "type");
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (!doc_is(k, "item"))
+            continue;
+        char marker[32];
+        lay_list_marker(type, ++i, marker, sizeof marker);
+        or_status st = lay_marked(L, k, marker, 2 * L->body_size);
+        if (st)
+            return st;
+    }
+    return OR_OK;
+}
+
+static or_status lay_check(lay *L, xmlNodePtr n)
+{
+    const char *mark = doc_attr_bool(n, "checked", false) ? "☑" : "☐";
+    return lay_marked(L, n, mark, 2 * L->body_size);
+}
+
+/* 巡检人：＿＿＿＿　日期：＿＿＿＿ — labels, then underlined blanks that may
+ * hold a pre-filled value. */
+static or_status lay_signature(lay *L, xmlNodePtr n)
+{
+    lay_font f = lay_body_font(L);
+    lay_text t = {0};
+    t.line_h = L->line_h * 1.6f;
+    or_status st = OR_OK;
+    bool first = true;
+    for (xmlNodePtr k = n->children; k && st == OR_OK; k = k->next) {
+        if (!doc_is(k, "sign"))
+            continue;
+        if (!first) {
+            lay_font g = f;
+            g.flags = LS_BLANK;
+            st = lay_put(L, &t, 0x3000, &g, 2 * f.size, doc_line(k));
+        }
+        first = false;
+        const char *label = doc_attr(k, "label");
+        if (label && st == OR_OK) {
+            st = lay_put_str(L, &t, label, &f, doc_line(k));
+            if (st == OR_OK)
+                st = lay_put_str(L, &t, "：", &f, doc_line(k));
+        }
+        float w = doc_attr_length(k, "width", f.size, L->body_w, 6 * f.size);
+        if (st != OR_OK)
+            break;
+        lay_text value = {0};
+        lay_font u = f;
+        u.flags = LS_UNDERLINE;
+        u.family = L->fam_kai;
+        st = lay_collect(L, &value, k, &u);
+        float vw = 0;
+        for (size_t i = 0; i < value.nchars; i++)
+            vw += value.chars[i].advance;
+        for (size_t i = 0; st == OR_OK && i < value.nchars; i++) {
+            if (or_grow(&t.chars, &t.cap, t.nchars + 1, sizeof *t.chars) != 0)
+                st = lay_nomem(L);
+            else
+                t.chars[t.nchars++] = value.chars[i];
+        }
+        lay_text_free(&value);
+        if (st == OR_OK && vw < w) {
+            lay_font g = f;
+            g.flags = LS_BLANK | LS_UNDERLINE;
+            st = lay_put(L, &t, 0x3000, &g, w - vw, doc_line(k));
+        }
+    }
+    tb_align align = lay_align(doc_attr(n, "align"), TB_LEFT);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, 0, 0, align, 0);
+    if (st == OR_OK) {
+        L->y += 0.3f * L->line_h;
+        st = lay_place_text(L, &t, 0);
+    }
+    lay_text_free(&t);
+    return st;
+}
+
+/* A dashed circle reserving room for a red seal (45 mm max by regulation). */
+static or_status lay_seal(lay *L, xmlNodePtr n)
+{
+    float size = doc_attr_length(n, "size", L->body_size, L->body_w, MM(42));
+    if (size > L->body_w || size > lay_bottom(L) - L->m_top) {
+        diag_error(L->d, L->path, doc_line(n), "a seal box of %.1f mm (expected one that fits the type area)",
+                   size * 25.4 / 72);
+        L->errors++;
+        return OR_EINPUT;
+    }
+    or_status st = lay_need(L, size + 4);
+    if (st)
+        return st;
+    const char *align = doc_attr(n, "align");
+    float x = L->m_left + (align && strcmp(align, "left") == 0 ? 0
+                           : align && strcmp(align, "center") == 0 ? (L->body_w - size) / 2
+                                                                   : L->body_w - size - 2 * L->body_size);
+    float cx = x + size / 2, cy = lay_pdf_y(L, L->y + 2 + size / 2), r = size / 2;
+    dl_color grey = {0.45f, 0.45f, 0.45f};
+    for (int i = 0; i < 72; i += 2) {
+        float a0 = (float)i * 2 * (float)M_PI / 72, a1 = (float)(i + 1) * 2 * (float)M_PI / 72;
+        if (dl_line_add(L->dl, (size_t)L->page, cx + r * cosf(a0), cy + r * sinf(a0), cx + r * cosf(a1),
+                        cy + r * sinf(a1), 0.6f, grey) != 0)
+            return lay_nomem(L);
+    }
+    const char *label = doc_attr(n, "label");
+    lay_font f = lay_body_font(L);
+    f.size = L->body_size * 0.75f;
+    f.color = grey;
+    if (label) {
+        st = lay_text_at(L, (size_t)L->page, cx, L->y + 2 + size / 2 + f.size * 0.35f, label, &f, 1, NULL);
+        if (st)
+            return st;
+    }
+    L->y += size + 4;
+    L->fresh = false;
+    return OR_OK;
+}
+
+/* --- images and charts ------------------------------------------------------ */
+
+/* Reads the pixel size of a PNG or JPEG; false when the file is neither. */
+static bool lay_image_size(FILE *fp, bool *jpeg, unsigned *w, unsigned *h)
+{
+    unsigned char head[24];
+    if (fread(head, 1, sizeof head, fp) != sizeof head)
+        return false;
+    if (memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(head + 12, "IHDR", 4) == 0) {
+        *jpeg = false;
+        *w = (unsigned)head[16] << 24 | (unsigned)head[17] << 16 | (unsigned)head[18] << 8 | head[19];
+        *h = (unsigned)head[20] << 24 | (unsigned)head[21] << 16 | (unsigned)head[22] << 8 | head[23];
+        return *w > 0 && *h > 0 && *w < 100000 && *h < 100000;
+    }
+    if (head[0] != 0xFF || head[1] != 0xD8)
+        return false;
+    *jpeg = true;
+    if (fseek(fp, 2, SEEK_SET) != 0)
+        return false;
+    for (int guard = 0; guard < 1000; guard++) {
+        int c = fgetc(fp);
+        if (c != 0xFF)
+            return false;
+        int marker;
+        do
+            marker = fgetc(fp);
+        while (marker == 0xFF);
+        if (marker == EOF)
+            return false;
+        unsigned char len[2];
+        if (fread(len, 1, 2, fp) != 2)
+            return false;
+        long seglen = len[0] << 8 | len[1];
+        if (seglen < 2)
+            return false;
+        bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (sof) {
+            unsigned char s[5];
+            if (fread(s, 1, 5, fp) != 5)
+                return false;
+            *h = (unsigned)s[1] << 8 | s[2];
+            *w = (unsigned)s[3] << 8 | s[4];
+            return *w > 0 && *h > 0;
+        }
+        if (fseek(fp, seglen - 2, SEEK_CUR) != 0)
+            return false;
+    }
+    return false;
+}
+
+static or_status lay_image(lay *L, xmlNodePtr n)
+{
+    const char *src = doc_attr(n, "src");
+    if (!src || !*src) {
+        diag_error(L->d, L->path, doc_line(n), "<image> without src (expected the path of a PNG or JPEG file)");
+        L->errors++;
+        return OR_EINPUT;
+    }
+    char path[4096];
+    if (src[0] == '/' || !L->opt->base_dir)
+        snprintf(path, sizeof path, "%s", src);
+    else
+        snprintf(path, sizeof path, "%s/%s", L->opt->base_dir, src);
+    struct stat sb;
+    FILE *fp = NULL;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || !(fp = fopen(path, "rb"))) {
+        diag_error(L->d, L->path, doc_line(n), "image '%s' does not exist or is not a readable file "
+                   "(expected a PNG or JPEG file)", path);
+        L->errors++;
+        return OR_EINPUT;
+    }
+    bool jpeg;
+    unsigned pw, ph;
+    bool ok = lay_image_size(fp, &jpeg, &pw, &ph);
+    fclose(fp);
+    if (!ok) {
+        diag_error(L->d, L->path, doc_line(n), "'%s' is not a PNG or JPEG image", path);
+        L->errors++;
+        return OR_EINPUT;
+    }
+    /* 96 dpi natural size, scaled down to the type area and the page. */
+    float w = (float)pw * 0.75f, h = (float)ph * 0.75f;
+    float ww = doc_attr_length(n, "width", L->body_size, L->body_w, 0);
+    float hh = doc_attr_length(n, "height", L->body_size, L->body_w, 0);
+    if (ww > 0 && hh > 0) {
+        w = ww;
+        h = hh;
+    } else if (ww > 0) {
+        h = h * ww / w;
+        w = ww;
+    } else if (hh > 0) {
+        w = w * hh / h;
+        h = hh;
+    }
+    float maxh = (lay_bottom(L) - L->m_top) * 0.9f;
+    if (w > L->body_w) {
+        h = h * L->body_w / w;
+        w = L->body_w;
+    }
+    if (h > maxh) {
+        w = w * maxh / h;
+        h = maxh;
+    }
+    const char *caption = doc_attr(n, "caption");
+    float cap_h = caption ? L->line_h : 0;
+    or_status st = lay_need(L, h + cap_h + 6);
+    if (st)
+        return st;
+    const char *align = doc_attr(n, "align");
+    float x = L->m_left + (align && strcmp(align, "left") == 0 ? 0
+                           : align && strcmp(align, "right") == 0 ? L->body_w - w : (L->body_w - w) / 2);
+    dl_op op = {.kind = DL_IMAGE};
+    op.u.image = (dl_image){x, lay_pdf_y(L, L->y + 3 + h), w, h, path, jpeg};
+    st = lay_push(L, (size_t)L->page, &op);
+    if (st)
+        return st;
+    L->y += h + 6;
+    L->fresh = false;
+    if (caption) {
+        lay_font f = lay_body_font(L);
+        f.size = L->body_size * 0.85f;
+        st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + f.size, caption, &f, 1, NULL);
+        L->y += cap_h;
+    }
+    return st;
+}
+
+typedef struct lay_chart_ctx {
+    lay *L;
+} lay_chart_ctx;
+
+static float lay_chart_measure(void *ctx, const char *utf8, float size)
+{
+    lay *L = ((lay_chart_ctx *)ctx)->L;
+    lay_font f = lay_body_font(L);
+    f.family = L->fam_song;
+    f.size = size;
+    return lay_measure(L, utf8, &f);
+}
+
+static int lay_chart_draw(void *ctx, dl_doc *doc, size_t page, float x, float y, float size, const char *utf8,
+                          dl_color color)
+{
+    (void)doc;
+    lay *L = ((lay_chart_ctx *)ctx)->L;
+    lay_font f = lay_body_font(L);
+    f.family = L->fam_song;
+    f.size = size;
+    f.color = color;
+    return lay_text_at(L, page, x, L->page_h - y, utf8, &f, 0, NULL) == OR_OK ? 0 : -1;
+}
+
+/* Splits a space-separated number list; "-" is no data (NAN). */
+static size_t lay_numbers(const char *s, double *out, size_t max)
+{
+    size_t n = 0;
+    while (s && *s && n < max) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        char *e;
+        if (*s == '-' && (s[1] == ' ' || s[1] == '\0')) {
+            out[n++] = NAN;
+            s++;
+            continue;
+        }
+        out[n++] = strtod(s, &e);
+        s = e;
+    }
+    return n;
+}
+
+#define LAY_CHART_MAX 64
+
+static or_status lay_chart(lay *L, xmlNodePtr n)
+{
+    const char *cats[LAY_CHART_MAX];
+    xmlChar *cat_text[LAY_CHART_MAX];
+    double values[8][LAY_CHART_MAX];
+    chart_series series[8];
+    size_t ncat = 0, nser = 0;
+    or_status st = OR_OK;
+    char where[512];
+    snprintf(where, sizeof where, "%s:%ld", L->path, doc_line(n));
+
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (doc_is(k, "c")) {
+            if (ncat == LAY_CHART_MAX) {
+                diag_error(L->d, L->path, doc_line(k), "more than %d chart categories (expected fewer)", LAY_CHART_MAX);
+                st = OR_EINPUT;
+                break;
+            }
+            cat_text[ncat] = xmlNodeGetContent(k);
+            cats[ncat] = cat_text[ncat] ? (const char *)cat_text[ncat] : "";
+            ncat++;
+        }
+    }
+    for (xmlNodePtr k = n->children; k && st == OR_OK; k = k->next) {
+        if (!doc_is(k, "series"))
+            continue;
+        if (nser == 8) {
+            diag_error(L->d, L->path, doc_line(k), "more than 8 chart series (expected at most 8)");
+            st = OR_EINPUT;
+            break;
+        }
+        size_t got = lay_numbers(doc_attr(k, "values"), values[nser], LAY_CHART_MAX);
+        if (got != ncat) {
+            diag_error(L->d, L->path, doc_line(k), "series has %zu values for %zu categories (expected one value "
+                       "per <c>, - for no data)", got, ncat);
+            st = OR_EINPUT;
+            break;
+        }
+        const char *name = doc_attr(k, "name");
+        series[nser] = (chart_series){name ? name : "", values[nser]};
+        nser++;
+    }
+    if (st == OR_OK) {
+        const char *type = doc_attr(n, "type");
+        chart_spec spec = {
+            .type = type && strcmp(type, "line") == 0 ? CHART_LINE
+                    : type && strcmp(type, "stacked") == 0 ? CHART_STACKED_BAR : CHART_BAR,
+            .title = doc_attr(n, "title"), .x_label = doc_attr(n, "x-label"), .y_label = doc_attr(n, "y-label"),
+            .unit = doc_attr(n, "unit"), .categories = cats, .ncat = ncat, .series = series, .nseries = nser,
+            .has_min = doc_attr(n, "y-min") != NULL, .has_max = doc_attr(n, "y-max") != NULL,
+            .y_min = doc_attr_number(n, "y-min", 0), .y_max = doc_attr_number(n, "y-max", 0),
+            .decimals = doc_attr_int(n, "decimals", -1),
+        };
+        float w = doc_attr_length(n, "width", L->body_size, L->body_w, L->body_w);
+        float h = doc_attr_length(n, "height", L->body_size, L->body_w, MM(70));
+        if (w > L->body_w + 0.5f || h > lay_bottom(L) - L->m_top) {
+            diag_error(L->d, L->path, doc_line(n), "a chart of %.0f×%.0f mm (expected at most the type area, "
+                       "%.0f×%.0f mm)", w * 25.4 / 72, h * 25.4 / 72, L->body_w * 25.4 / 72,
+                       (lay_bottom(L) - L->m_top) * 25.4 / 72);
+            st = OR_EINPUT;
+        }
+        if (st == OR_OK)
+            st = lay_need(L, h + 8);
+        if (st == OR_OK) {
+            lay_chart_ctx ctx = {L};
+            chart_text text = {lay_chart_measure, lay_chart_draw, &ctx};
+            float x = L->m_left + (L->body_w - w) / 2;
+            st = chart_draw(L->dl, (size_t)L->page, x, lay_pdf_y(L, L->y + 4), w, h, &spec, &text, where, L->d);
+            L->y += h + 8;
+            L->fresh = false;
+        }
+    }
+    for (size_t i = 0; i < ncat; i++)
+        xmlFree(cat_text[i]);
+    if (st == OR_EINPUT)
+        L->errors++;
+    return st;
+}
+
+/* --- tables and forms -------------------------------------------------------- */
+
+#define LAY_MAX_COLS 64
+
+typedef struct lay_cell {
+    xmlNodePtr node;       /* inline content, or NULL */
+    const char *literal;   /* or literal text */
+    int row, col, colspan, rowspan;
+    tb_align align;
+    int valign;            /* 0 top, 1 middle, 2 bottom */
+    bool bold, has_fill;
+    dl_color fill;
+    lay_text text;
+    float natural;         /* one-line width, for auto columns */
+} lay_cell;
+
+typedef struct lay_row {
+    bool header, total;
+    float h;
+} lay_row;
+
+typedef struct lay_table {
+    xmlNodePtr node;
+    const char *widths;    /* the widths attribute, or NULL */
+    int ncols;
+    float colw[LAY_MAX_COLS], colx[LAY_MAX_COLS + 1];
+    lay_cell *cells;
+    size_t ncells, cells_cap;
+    lay_row *rows;
+    size_t nrows, rows_cap;
+    size_t header_rows;
+    bool zebra;
+    lay_font font;
+    float padx, pady, line_h;
+} lay_table;
+
+static void lay_table_free(lay_table *tb)
+{
+    for (size_t i = 0; i < tb->ncells; i++)
+        lay_text_free(&tb->cells[i].text);
+    or_free(tb->cells);
+    or_free(tb->rows);
+}
+
+static lay_cell *lay_table_cell(lay *L, lay_table *tb)
+{
+    if (or_grow(&tb->cells, &tb->cells_cap, tb->ncells + 1, sizeof *tb->cells) != 0) {
+        lay_nomem(L);
+        return NULL;
+    }
+    lay_cell *c = &tb->cells[tb->ncells++];
+    memset(c, 0, sizeof *c);
+    c->colspan = c->rowspan = 1;
+    c->valign = 1;
+    c->align = TB_LEFT;
+    return c;
+}
+
+static or_status lay_table_row(lay *L, lay_table *tb, bool header, bool total)
+{
+    if (or_grow(&tb->rows, &tb->rows_cap, tb->nrows + 1, sizeof *tb->rows) != 0)
+        return lay_nomem(L);
+    tb->rows[tb->nrows++] = (lay_row){header, total, 0};
+    return OR_OK;
+}
+
+/* Assigns columns to cells, honouring row and column spans. */
+static or_status lay_table_grid(lay *L, lay_table *tb)
+{
+    int busy[LAY_MAX_COLS] = {0};   /* rows still covered by a rowspan above */
+    int ncols = 0;
+    size_t ci = 0;
+    for (size_t r = 0; r < tb->nrows; r++) {
+        int col = 0;
+        for (; ci < tb->ncells && tb->cells[ci].row == (int)r; ci++) {
+            lay_cell *c = &tb->cells[ci];
+            while (col < LAY_MAX_COLS && busy[col] > 0)
+                col++;
+            if (col + c->colspan > LAY_MAX_COLS) {
+                diag_error(L->d, L->path, doc_line(c->node ? c->node : tb->node),
+                           "a table row wider than %d columns (expected fewer columns)", LAY_MAX_COLS);
+                return OR_EINPUT;
+            }
+            if ((size_t)c->rowspan > tb->nrows - r) {
+                diag_error(L->d, L->path, doc_line(c->node ? c->node : tb->node),
+                           "rowspan=\"%d\" reaches past the last row of the table (expected at most %zu)",
+                           c->rowspan, tb->nrows - r);
+                return OR_EINPUT;
+            }
+            c->col = col;
+            for (int k = 0; k < c->colspan; k++)
+                busy[col + k] = c->rowspan;
+            col += c->colspan;
+            if (col > ncols)
+                ncols = col;
+        }
+        for (int k = 0; k < LAY_MAX_COLS; k++)
+            if (busy[k] > 0)
+                busy[k]--;
+    }
+    tb->ncols = ncols;
+    return ncols > 0 ? OR_OK : OR_EINPUT;
+}
+
+/* Column widths: fixed lengths first, "auto" columns at their natural
+ * width when there is room, N* shares split what is left; a table without
+ * shares stretches its auto columns to the full width. */
+static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
+{
+    enum { FIXED, SHARE, AUTO } kind[LAY_MAX_COLS];
+    float val[LAY_MAX_COLS];
+    int n = 0;
+    const char *s = tb->widths;
+    while (s && *s && n < LAY_MAX_COLS + 1) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        size_t len = strcspn(s, " ");
+        char tok[64];
+        snprintf(tok, sizeof tok, "%.*s", (int)(len < 63 ? len : 63), s);
+        s += len;
+        if (n == LAY_MAX_COLS) {
+            n++;
+            break;
+        }
+        if (strcmp(tok, "auto") == 0) {
+            kind[n] = AUTO;
+        } else if (tok[strlen(tok) - 1] == '*') {
+            kind[n] = SHARE;
+            val[n] = strlen(tok) == 1 ? 1 : strtof(tok, NULL);
+        } else {
+            kind[n] = FIXED;
+            doc_parse_length(tok, tb->font.size, avail, &val[n]);
+        }
+        n++;
+    }
+    if (!tb->widths) {
+        for (int i = 0; i < tb->ncols; i++)
+            kind[i] = AUTO;
+        n = tb->ncols;
+    }
+    if (n != tb->ncols) {
+        diag_error(L->d, L->path, doc_line(tb->node), "widths=\"%s\" gives %d columns but the rows have %d "
+                   "(expected one width per column)", tb->widths, n, tb->ncols);
+        return OR_EINPUT;
+    }
+    float natural[LAY_MAX_COLS] = {0};
+    for (size_t i = 0; i < tb->ncells; i++) {
+        const lay_cell *c = &tb->cells[i];
+        if (c->colspan == 1 && c->natural + 2 * tb->padx > natural[c->col])
+            natural[c->col] = c->natural + 2 * tb->padx;
+    }
+    float fixed = 0, shares = 0, autos = 0;
+    for (int i = 0; i < n; i++) {
+        if (kind[i] == FIXED)
+            fixed += val[i];
+        else if (kind[i] == SHARE)
+            shares += val[i];
+        else
+            autos += natural[i] > 0 ? natural[i] : tb->font.size * 2;
+    }
+    if (fixed > avail + 0.5f) {
+        diag_error(L->d, L->path, doc_line(tb->node), "the fixed column widths need %.1f mm but the type area "
+                   "is %.1f mm wide (expected narrower columns)", fixed * 25.4 / 72, avail * 25.4 / 72);
+        return OR_EINPUT;
+    }
+    float rest = avail - fixed;
+    float auto_room = shares > 0 ? (autos < rest * 0.6f ? autos : rest * 0.6f) : rest;
+    for (int i = 0; i < n; i++) {
+        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
+        if (kind[i] == FIXED)
+            tb->colw[i] = val[i];
+        else if (kind[i] == AUTO)
+            tb->colw[i] = autos > 0 ? auto_room * want / autos : 0;
+        else
+            tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
+    }
+    tb->colx[0] = 0;
+    for (int i = 0; i < n; i++) {
+        if (tb->colw[i] < tb->font.size + 2 * tb->padx - 0.01f) {
+            diag_error(L->d, L->path, doc_line(tb->node), "column %d is %.1f mm wide (expected at least %.1f mm: "
+                       "one character and the cell padding)", i + 1, tb->colw[i] * 25.4 / 72,
+                       (tb->font.size + 2 * tb->padx) * 25.4 / 72);
+            return OR_EINPUT;
+        }
+        tb->colx[i + 1] = tb->colx[i] + tb->colw[i];
+    }
+    return OR_OK;
+}
+
+static float lay_cell_width(const lay_table *tb, const lay_cell *c)
+{
+    return tb->colx[c->col + c->colspan] - tb->colx[c->col];
+}
+
+static or_status lay_table_prepare(lay *L, lay_table *tb)
+{
+    or_status st = lay_table_grid(L, tb);
+    if (st)
+        return st;
+    for (size_t i = 0; i < tb->ncells; i++) {
+        lay_cell *c = &tb->cells[i];
+        lay_font f = tb->font;
+        f.bold = c->bold;
+        c->text.line_h = tb->line_h;
+        st = c->node ? lay_collect(L, &c->text, c->node, &f) : lay_put_str(L, &c->text, c->literal, &f, 0);
+        if (st)
+            return st;
+        /* Natural width: the widest forced line of the cell. */
+        float w = 0;
+        for (size_t k = 0; k < c->text.nchars; k++) {
+            w = c->text.chars[k].cp == '\n' ? 0 : w + c->text.chars[k].advance;
+            if (w > c->natural)
+                c->natural = w;
+        }
+    }
+    st = lay_table_widths(L, tb, L->body_w);
+    if (st)
+        return st;
+    for (size_t i = 0; i < tb->ncells; i++) {
+        lay_cell *c = &tb->cells[i];
+        st = lay_break(L, &c->text, lay_cell_width(tb, c) - 2 * tb->padx, 0, 0, c->align, 0);
+        if (st)
+            return st;
+    }
+    /* Row heights: one-row cells first, then rows stretched for spans. */
+    for (size_t r = 0; r < tb->nrows; r++)
+        tb->rows[r].h = tb->line_h + 2 * tb->pady;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < tb->ncells; i++) {
+            lay_cell *c = &tb->cells[i];
+            float h = lay_text_height(&c->text) + 2 * tb->pady;
+            if ((pass == 0) != (c->rowspan == 1))
+                continue;
+            float have = 0;
+            for (int k = 0; k < c->rowspan; k++)
+                have += tb->rows[c->row + k].h;
+            if (h > have)
+                tb->rows[c->row + c->rowspan - 1].h += h - have;
+        }
+    return OR_OK;
+}
+
+static dl_color lay_gray(float v) { return (dl_color){v, v, v}; }
+
+/* Draws the cells that start in rows [r0, r1) with the first at `top`;
+ * `seg_h` > 0 draws a split segment of a single row showing lines
+ * [from[i], to[i]) of each cell. */
+static or_status lay_table_draw(lay *L, lay_table *tb, size_t r0, size_t r1, float top, float seg_h,
+                                const size_t *from, const size_t *to, size_t body_index)
+{
+    float x0 = L->m_left;
+    for (size_t i = 0; i < tb->ncells; i++) {
+        lay_cell *c = &tb->cells[i];
+        if (c->row < (int)r0 || c->row >= (int)r1)
+            continue;
+        float y = top;
+        for (size_t r = r0; r < (size_t)c->row; r++)
+            y += tb->rows[r].h;
+        float h = 0;
+        if (seg_h > 0)
+            h = seg_h;
+        else
+            for (int k = 0; k < c->rowspan; k++)
+                h += tb->rows[c->row + k].h;
+        const lay_row *row = &tb->rows[c->row];
+        dl_color fill;
+        bool filled = true;
+        if (c->has_fill)
+            fill = c->fill;
+        else if (row->header)
+            fill = lay_gray(0.88f);
+        else if (row->total)
+            fill = lay_gray(0.93f);
+        else if (tb->zebra && (body_index + (size_t)c->row - r0) % 2 == 1)
+            fill = lay_gray(0.96f);
+        else
+            filled = false;
+        float x = x0 + tb->colx[c->col], w = lay_cell_width(tb, c);
+        if (dl_rect_add(L->dl, (size_t)L->page, x, lay_pdf_y(L, y + h), w, h, 0.5f, filled ? &fill : NULL) != 0)
+            return lay_nomem(L);
+        size_t a = from ? from[i] : 0, b = to ? to[i] : c->text.tb.nlines;
+        float text_h = 0;
+        for (size_t li = a; li < b; li++)
+            text_h += lay_line_height(&c->text, li);
+        float ty = y + tb->pady;
+        if (!from && c->valign == 1)
+            ty = y + (h - text_h) / 2;
+        else if (!from && c->valign == 2)
+            ty = y + h - tb->pady - text_h;
+        for (size_t li = a; li < b; li++) {
+            float lh = lay_line_height(&c->text, li);
+            or_status st = lay_draw_line(L, (size_t)L->page, &c->text, li, x + tb->padx, ty, lh);
+            if (st)
+                return st;
+            ty += lh;
+        }
+    }
+    return OR_OK;
+}
+
+static float lay_rows_height(const lay_table *tb, size_t a, size_t b)
+{
+    float h = 0;
+    for (size_t r = a; r < b; r++)
+        h += tb->rows[r].h;
+    return h;
+}
+
+static or_status lay_table_header(lay *L, lay_table *tb)
+{
+    if (!tb->header_rows)
+        return OR_OK;
+    or_status st = lay_table_draw(L, tb, 0, tb->header_rows, L->y, 0, NULL, NULL, 0);
+    L->y += lay_rows_height(tb, 0, tb->header_rows);
+    L->fresh = false;
+    return st;
+}
+
+/* One row taller than the room left: its cells continue on the next pages,
+ * each cell cut between lines. */
+static or_status lay_table_split_row(lay *L, lay_table *tb, size_t r)
+{
+    size_t *from = or_calloc(tb->ncells, sizeof *from), *to = or_calloc(tb->ncells, sizeof *to);
+    or_status st = OR_OK;
+    if (!from || !to) {
+        or_free(from);
+        or_free(to);
+        return lay_nomem(L);
+    }
+    for (;;) {
+        float avail = lay_bottom(L) - L->y - 2 * tb->pady;
+        float used = 0;
+        bool done = true, progress = false;
+        for (size_t i = 0; i < tb->ncells; i++) {
+            lay_cell *c = &tb->cells[i];
+            if (c->row != (int)r)
+                continue;
+            float h = 0;
+            size_t li = from[i];
+            while (li < c->text.tb.nlines && h + lay_line_height(&c->text, li) <= avail + 0.01f)
+                h += lay_line_height(&c->text, li++);
+            to[i] = li;
+            progress |= li > from[i];
+            done &= li == c->text.tb.nlines;
+            if (h > used)
+                used = h;
+        }
+        if (!progress && L->fresh) {
+            diag_error(L->d, L->path, doc_line(tb->node), "a table cell line taller than a page (expected smaller text)");
+            st = OR_EINPUT;
+            break;
+        }
+        if (progress) {
+            float seg = done ? used + 2 * tb->pady : lay_bottom(L) - L->y;
+            st = lay_table_draw(L, tb, r, r + 1, L->y, seg, from, to, 0);
+            if (st)
+                break;
+            L->y += seg;
+            L->fresh = false;
+        }
+        if (done)
+            break;
+        for (size_t i = 0; i < tb->ncells; i++)
+            from[i] = to[i];
+        st = lay_new_page(L);
+        if (st == OR_OK)
+            st = lay_table_header(L, tb);
+        if (st)
+            break;
+        L->fresh = true;   /* only the header so far */
+    }
+    or_free(from);
+    or_free(to);
+    return st;
+}
+
+static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
+{
+    or_status st = lay_table_prepare(L, tb);
+    if (st) {
+        if (st == OR_EINPUT)
+            L->errors++;
+        return st;
+    }
+    float head_h = lay_rows_height(tb, 0, tb->header_rows);
+    float cap_h = caption ? tb->line_h * 1.3f : 0;
+    float first = tb->header_rows < tb->nrows ? tb->rows[tb->header_rows].h : 0;
+    if (first > 3 * tb->line_h)
+        first = 3 * tb->line_h;
+    st = lay_need(L, cap_h + head_h + first);
+    if (st)
+        return st;
+    if (caption) {
+        lay_font f = tb->font;
+        f.bold = true;
+        f.family = L->fam_hei;
+        st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + tb->line_h, caption, &f, 1, NULL);
+        if (st)
+            return st;
+        L->y += cap_h;
+    }
+    st = lay_table_header(L, tb);
+    bool only_header = true;
+    size_t body_index = 0;
+    for (size_t r = tb->header_rows; r < tb->nrows && st == OR_OK;) {
+        /* A unit: rows joined by row spans, which must stay on one page. */
+        size_t end = r + 1;
+        for (size_t i = 0; i < tb->ncells; i++) {
+            const lay_cell *c = &tb->cells[i];
+            if (c->row >= (int)r && c->row < (int)end && (size_t)(c->row + c->rowspan) > end)
+                end = (size_t)(c->row + c->rowspan);
+        }
+        float h = lay_rows_height(tb, r, end);
+        float full = lay_bottom(L) - L->m_top - head_h;
+        if (L->y + h > lay_bottom(L) + 0.01f) {
+            if (h <= full + 0.01f || end - r > 1) {
+                if (h > full + 0.01f) {
+                    diag_error(L->d, L->path, line, "table rows %zu–%zu are joined by rowspan and together taller "
+                               "than a page (expected a row group that fits on one page)", r + 1, end);
+                    L->errors++;
+                    return OR_EINPUT;
+                }
+                if (!only_header || !L->fresh) {
+                    st = lay_new_page(L);
+                    if (st == OR_OK)
+                        st = lay_table_header(L, tb);
+                    if (st)
+                        return st;
+                }
+            } else {
+                st = lay_table_split_row(L, tb, r);
+                r = end;
+                body_index++;
+                only_header = false;
+                continue;
+            }
+        }
+        st = lay_table_draw(L, tb, r, end, L->y, 0, NULL, NULL, body_index);
+        L->y += h;
+        L->fresh = false;
+        only_header = false;
+        body_index += end - r;
+        r = end;
+    }
+    if (st == OR_OK)
+        L->y += L->gbt ? 0 : 0.5f * L->line_h;
+    return st;
+}
+
+static lay_font lay_table_font(lay *L, xmlNodePtr n)
+{
+    lay_font f = lay_body_font(L);
+    f.family = lay_family(L, n, "font", L->fam_song);
+    f.size = doc_attr_size(n, "size", L->gbt ? 12 : 10.5f);
+    return f;
+}
+
+static void lay_table_metrics(lay_table *tb)
+{
+    tb->padx = tb->font.size * 0.4f;
+    tb->pady = tb->font.size * 0.3f;
+    tb->line_h = tb->font.size * 1.35f;
+}
+
+static or_status lay_table_block(lay *L, xmlNodePtr n)
+{
+    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false)};
+    tb.font = lay_table_font(L, n);
+    lay_table_metrics(&tb);
+    or_status st = OR_OK;
+    bool in_header = true;
+    for (xmlNodePtr r = n->children; r && st == OR_OK; r = r->next) {
+        if (!doc_is(r, "tr"))
+            continue;
+        bool header = doc_attr_bool(r, "header", false);
+        bool total = doc_attr_bool(r, "total", false);
+        if (header && !in_header) {
+            diag_error(L->d, L->path, doc_line(r), "a header row after body rows (expected header rows first)");
+            st = OR_EINPUT;
+            break;
+        }
+        in_header = header;
+        st = lay_table_row(L, &tb, header, total);
+        for (xmlNodePtr c = r->children; c && st == OR_OK; c = c->next) {
+            if (!doc_is(c, "td"))
+                continue;
+            lay_cell *cell = lay_table_cell(L, &tb);
+            if (!cell) {
+                st = OR_ESYS;
+                break;
+            }
+            cell->node = c;
+            cell->row = (int)tb.nrows - 1;
+            cell->colspan = doc_attr_int(c, "colspan", 1);
+            cell->rowspan = doc_attr_int(c, "rowspan", 1);
+            cell->bold = doc_attr_bool(c, "bold", header || total);
+            cell->align = lay_align(doc_attr(c, "align"), header ? TB_CENTER : TB_LEFT);
+            const char *va = doc_attr(c, "valign");
+            cell->valign = !va ? 1 : strcmp(va, "top") == 0 ? 0 : strcmp(va, "bottom") == 0 ? 2 : 1;
+            if (doc_attr(c, "fill")) {
+                cell->has_fill = true;
+                cell->fill = lay_parse_color(doc_attr(c, "fill"), DL_BLACK);
+            }
+        }
+        if (header)
+            tb.header_rows = tb.nrows;
+    }
+    int hr = doc_attr_int(n, "header-rows", -1);
+    if (hr >= 0 && (size_t)hr <= tb.nrows) {
+        tb.header_rows = (size_t)hr;
+        for (size_t i = 0; i < tb.nrows; i++)
+            tb.rows[i].header = i < (size_t)hr;
+    }
+    if (st == OR_OK && (tb.nrows == 0 || tb.ncells == 0)) {
+        diag_error(L->d, L->path, doc_line(n), "an empty table (expected <tr> rows with <td> cells)");
+        st = OR_EINPUT;
+    }
+    if (st == OR_EINPUT)
+        L->errors++;
+    if (st == OR_OK)
+        st = lay_table_place(L, &tb, doc_attr(n, "caption"), doc_line(n));
+    lay_table_free(&tb);
+    return st;
+}
+
+/* A key-value form is a table: label cells shaded, value cells beside them. */
+static or_status lay_form(lay *L, xmlNodePtr n)
+{
+    lay_table tb = {.node = n};
+    tb.font = lay_table_font(L, n);
+    lay_table_metrics(&tb);
+    int columns = doc_attr_int(n, "columns", 2);
+    if (columns < 1 || columns > 4) {
+        diag_error(L->d, L->path, doc_line(n), "columns=\"%d\" on <form> (expected 1 to 4)", columns);
+        L->errors++;
+        return OR_EINPUT;
+    }
+    float label_w = doc_attr_length(n, "label-width", tb.font.size, L->body_w, 0);
+    char widths[256] = "";
+    size_t wl = 0;
+    for (int i = 0; i < columns; i++)
+        wl += (size_t)snprintf(widths + wl, sizeof widths - wl, label_w > 0 ? "%.2fpt 1* " : "auto 1* ", label_w);
+    tb.widths = widths;
+    or_status st = OR_OK;
+    int used = columns;
+    for (xmlNodePtr k = n->children; k && st == OR_OK; k = k->next) {
+        if (!doc_is(k, "field"))
+            continue;
+        int span = doc_attr_int(k, "span", 1);
+        if (span > columns)
+            span = columns;
+        if (used + span > columns) {
+            st = lay_table_row(L, &tb, false, false);
+            used = 0;
+        }
+        lay_cell *label = st == OR_OK ? lay_table_cell(L, &tb) : NULL;
+        lay_cell *value = label ? lay_table_cell(L, &tb) : NULL;
+        if (!value) {
+            st = OR_ESYS;
+            break;
+        }
+        label = &tb.cells[tb.ncells - 2];
+        const char *lt = doc_attr(k, "label");
+        *label = (lay_cell){.literal = lt ? lt : "", .row = (int)tb.nrows - 1, .colspan = 1, .rowspan = 1,
+                            .align = TB_CENTER, .valign = 1, .bold = true, .has_fill = true, .fill = lay_gray(0.92f)};
+        value->node = k;
+        value->row = (int)tb.nrows - 1;
+        value->colspan = span * 2 - 1;
+        used += span;
+    }
+    /* Close the last row's gap so the grid stays rectangular. */
+    if (st == OR_OK && used < columns && tb.ncells > 0)
+        tb.cells[tb.ncells - 1].colspan += (columns - used) * 2;
+    if (st == OR_OK && tb.ncells == 0) {
+        diag_error(L->d, L->path, doc_line(n), "an empty form (expected <field> elements)");
+        L->errors++;
+        st = OR_EINPUT;
+    }
+    if (st == OR_OK)
+        st = lay_table_place(L, &tb, NULL, doc_line(n));
+    lay_table_free(&tb);
+    return st;
+}
+
+/* --- cover, contents, running heads ------------------------------------------ */
+
+static or_status lay_blocks(lay *L, xmlNodePtr parent);
+
+static or_status lay_centered(lay *L, xmlNodePtr n, lay_font f, float line_factor, tb_align align)
+{
+    lay_text t = {0};
+    t.line_h = f.size * line_factor;
+    or_status st = lay_collect(L, &t, n, &f);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, 0, 0, align, 0);
+    if (st == OR_OK)
+        st = lay_place_text(L, &t, 0);
+    lay_text_free(&t);
+    return st;
+}
+
+static or_status lay_cover_fields(lay *L, xmlNodePtr first)
+{
+    lay_font lf = lay_body_font(L);
+    lf.family = L->fam_hei;
+    lay_font vf = lay_body_font(L);
+    vf.family = L->fam_song;
+    float label_w = 0, value_w = L->body_w * 0.45f;
+    for (xmlNodePtr k = first; k; k = k->next)
+        if (doc_is(k, "field")) {
+            const char *label = doc_attr(k, "label");
+            float w = label ? lay_measure(L, label, &lf) + lf.size : 0;
+            if (w > label_w)
+                label_w = w;
+        }
+    float x = L->m_left + (L->body_w - label_w - value_w) / 2;
+    for (xmlNodePtr k = first; k; k = k->next) {
+        if (!doc_is(k, "field"))
+            continue;
+        float lh = L->line_h * 1.4f;
+        or_status st = lay_need(L, lh);
+        if (st)
+            return st;
+        float base = L->y + lh * 0.7f;
+        const char *label = doc_attr(k, "label");
+        if (label) {
+            char text[512];
+            snprintf(text, sizeof text, "%s：", label);
+            st = lay_text_at(L, (size_t)L->page, x + label_w, base, text, &lf, 2, NULL);
+        }
+        char *value = st == OR_OK ? lay_plain_text(k) : NULL;
+        if (st == OR_OK && !value)
+            st = lay_nomem(L);
+        if (st == OR_OK)
+            st = lay_text_at(L, (size_t)L->page, x + label_w + value_w / 2, base, value, &vf, 1, NULL);
+        or_free(value);
+        if (st == OR_OK && dl_line_add(L->dl, (size_t)L->page, x + label_w, lay_pdf_y(L, base + 4),
+                                       x + label_w + value_w, lay_pdf_y(L, base + 4), 0.6f, DL_BLACK) != 0)
+            st = lay_nomem(L);
+        if (st)
+            return st;
+        L->y += lh;
+        L->fresh = false;
+    }
+    return OR_OK;
+}
+
+static or_status lay_cover(lay *L, xmlNodePtr n)
+{
+    or_status st = L->fresh && L->page >= 0 ? OR_OK : lay_new_page(L);
+    if (st)
+        return st;
+    L->y = L->m_top + (lay_bottom(L) - L->m_top) * 0.18f;
+    bool fields_done = false;
+    for (xmlNodePtr k = n->children; k && st == OR_OK; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        lay_font f = lay_body_font(L);
+        if (doc_is(k, "title")) {
+            f.family = lay_family(L, k, "font", L->fam_hei);
+            f.size = doc_attr_size(k, "size", 26);
+            st = lay_centered(L, k, f, 1.5f, TB_CENTER);
+            L->y += f.size * 0.8f;
+        } else if (doc_is(k, "subtitle")) {
+            f.family = lay_family(L, k, "font", L->fam_kai);
+            f.size = doc_attr_size(k, "size", 18);
+            st = lay_centered(L, k, f, 1.6f, TB_CENTER);
+        } else if (doc_is(k, "line")) {
+            f.family = lay_family(L, k, "font", L->fam_song);
+            f.size = doc_attr_size(k, "size", 16);
+            st = lay_centered(L, k, f, 1.8f, lay_align(doc_attr(k, "align"), TB_CENTER));
+        } else if (doc_is(k, "field")) {
+            if (!fields_done) {
+                L->y += L->line_h * 2;
+                st = lay_cover_fields(L, k);
+                L->y += L->line_h * 2;
+                fields_done = true;
+            }
+        } else {
+            /* Other blocks take the flow; wrap them in a temporary parent. */
+            xmlNodePtr next = k->next;
+            k->next = NULL;
+            xmlNodePtr saved = n->children;
+            n->children = k;
+            st = lay_blocks(L, n);
+            n->children = saved;
+            k->next = next;
+        }
+    }
+    if (st == OR_OK) {
+        L->cover_pages = (size_t)L->page + 1;
+        L->fresh = false;
+    }
+    return st;
+}
+
+static size_t lay_logical(const lay *L, size_t page) { return page + 1 - L->cover_pages; }
+
+static or_status lay_toc(lay *L, xmlNodePtr n)
+{
+    or_status st = L->fresh && L->page >= 0 ? OR_OK : lay_new_page(L);
+    if (st)
+        return st;
+    const char *title = doc_attr(n, "title");
+    int depth = doc_attr_int(n, "depth", 2);
+    lay_font tf = lay_body_font(L);
+    tf.family = L->fam_hei;
+    tf.size = 18;
+    st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + tf.size, title ? title : "目　录", &tf, 1, NULL);
+    L->y += tf.size * 2.5f;
+    L->fresh = false;
+    lay_font f = lay_body_font(L);
+    f.size = L->gbt ? 14 : 12;
+    float num_w = f.size * 3;
+    for (size_t i = 0; i < L->nprev && st == OR_OK; i++) {
+        const lay_toc_entry *e = &((const lay_toc_entry *)L->prev_pages)[i];
+        if (e->level > depth)
+            continue;
+        lay_font ef = f;
+        ef.family = e->level == 1 ? L->fam_hei : L->fam_body;
+        lay_text t = {0};
+        t.line_h = f.size * 1.9f;
+        float indent = (float)(e->level - 1) * 2 * f.size;
+        st = lay_put_str(L, &t, e->title, &ef, doc_line(n));
+        if (st == OR_OK)
+            st = lay_break(L, &t, L->body_w - num_w - indent, indent, indent, TB_LEFT, 0);
+        if (st == OR_OK && t.tb.nlines > 0) {
+            float h = lay_text_height(&t);
+            st = lay_need(L, h);
+            if (st == OR_OK)
+                st = lay_place_text(L, &t, 0);
+            /* Dot leader from the end of the last line to the page number. */
+            float end_x = L->m_left + t.tb.lines[t.tb.nlines - 1].width + f.size * 0.5f;
+            float base = L->y - lay_line_height(&t, t.tb.nlines - 1) / 2 + f.size * 0.35f;
+            float num_x = L->m_left + L->body_w;
+            for (float x = end_x; st == OR_OK && x < num_x - num_w + f.size; x += f.size * 0.5f) {
+                dl_op op = {.kind = DL_RECT};
+                op.u.rect = (dl_rect){x, lay_pdf_y(L, base) + 1, 0.9f, 0.9f, 0, true, DL_BLACK, DL_BLACK};
+                st = lay_push(L, (size_t)L->page, &op);
+            }
+            char num[32];
+            snprintf(num, sizeof num, "%zu", e->page >= L->cover_pages ? lay_logical(L, e->page) : 0);
+            if (st == OR_OK)
+                st = lay_text_at(L, (size_t)L->page, num_x, base, num, &f, 2, NULL);
+        }
+        lay_text_free(&t);
+    }
+    if (st == OR_OK)
+        st = lay_new_page(L);
+    return st;
+}
+
+/* Replaces {page} {pages} {title} {section} in a running-head template. */
+static or_status lay_fields(lay *L, const char *tmpl, size_t page, buf *out)
+{
+    const char *title = doc_attr(L->root, "title");
+    /* The section of a page: the first level-1 heading that begins on it,
+     * else the last one begun before it. */
+    const char *section = "";
+    for (size_t i = 0; i < L->nsections && L->sections[i].page <= page; i++) {
+        section = L->sections[i].title;
+        if (L->sections[i].page == page)
+            break;
+    }
+    buf_reset(out);
+    for (const char *p = tmpl; *p;) {
+        if (strncmp(p, "{page}", 6) == 0) {
+            buf_printf(out, "%zu", lay_logical(L, page));
+            p += 6;
+        } else if (strncmp(p, "{pages}", 7) == 0) {
+            buf_printf(out, "%zu", L->dl->npages - L->cover_pages);
+            p += 7;
+        } else if (strncmp(p, "{title}", 7) == 0) {
+            buf_puts(out, title ? title : "");
+            p += 7;
+        } else if (strncmp(p, "{section}", 9) == 0) {
+            buf_puts(out, section);
+            p += 9;
+        } else {
+            buf_putc(out, *p++);
+        }
+    }
+    return out->failed ? lay_nomem(L) : OR_OK;
+}
+
+static xmlNodePtr lay_child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr k = parent->children; k; k = k->next)
+        if (doc_is(k, name))
+            return k;
+    return NULL;
+}
+
+/* Draws one running head (header or footer) on `page` at `baseline`. */
+static or_status lay_running(lay *L, xmlNodePtr spec, const char *const defaults[5], size_t page, float baseline,
+                             const lay_font *f, buf *tmp)
+{
+    static const char *const keys[] = {"left", "center", "right", "outer", "inner"};
+    bool odd = lay_logical(L, page) % 2 == 1;
+    float inset = L->gbt ? f->size : 0;
+    for (int i = 0; i < 5; i++) {
+        const char *tmpl = spec ? doc_attr(spec, keys[i]) : defaults[i];
+        if (!tmpl || !*tmpl)
+            continue;
+        or_status st = lay_fields(L, tmpl, page, tmp);
+        if (st)
+            return st;
+        int side = i == 0 ? 0 : i == 1 ? 1 : i == 2 ? 2 : (i == 3) == odd ? 2 : 0;
+        float x = side == 0 ? L->m_left + inset : side == 1 ? L->m_left + L->body_w / 2 : L->m_left + L->body_w - inset;
+        st = lay_text_at(L, page, x, baseline, buf_cstr(tmp), f, side, NULL);
+        if (st)
+            return st;
+    }
+    return OR_OK;
+}
+
+static or_status lay_decorate(lay *L)
+{
+    xmlNodePtr hspec = lay_child(L->root, "header"), fspec = lay_child(L->root, "footer");
+    static const char *const report_header[5] = {"{title}", NULL, "{section}", NULL, NULL};
+    static const char *const report_footer[5] = {NULL, "第 {page} 页 共 {pages} 页", NULL, NULL, NULL};
+    static const char *const gbt_header[5] = {NULL, NULL, NULL, NULL, NULL};
+    static const char *const gbt_footer[5] = {NULL, NULL, NULL, "— {page} —", NULL};
+    const char *conf = doc_attr(L->root, "confidential");
+    if (conf && (strcmp(conf, "false") == 0 || !*conf))
+        conf = NULL;
+    else if (conf && strcmp(conf, "true") == 0)
+        conf = "内部资料　注意保密";
+    lay_font hf = lay_body_font(L);
+    hf.family = L->fam_song;
+    hf.size = hspec ? doc_attr_size(hspec, "size", L->header_size) : L->header_size;
+    lay_font ff = hf;
+    ff.size = fspec ? doc_attr_size(fspec, "size", L->footer_size) : L->footer_size;
+    bool header_rule = hspec ? doc_attr_bool(hspec, "rule", true) : !L->gbt;
+    buf tmp;
+    buf_init(&tmp, 64 * 1024);
+    or_status st = OR_OK;
+    for (size_t p = 0; p < L->dl->npages && st == OR_OK; p++) {
+        if (conf) {
+            lay_font cf = hf;
+            cf.family = L->fam_hei;
+            cf.size = 10.5f;
+            st = lay_text_at(L, p, L->page_w - L->m_right, L->m_top * 0.45f, conf, &cf, 2, NULL);
+        }
+        if (p < L->cover_pages || st)
+            continue;
+        float hbase = L->m_top - hf.size * 0.6f - 4;
+        st = lay_running(L, hspec, L->gbt ? gbt_header : report_header, p, hbase, &hf, &tmp);
+        if (st == OR_OK && header_rule && (hspec || !L->gbt)
+            && dl_line_add(L->dl, p, L->m_left, lay_pdf_y(L, L->m_top - 3), L->m_left + L->body_w,
+                           lay_pdf_y(L, L->m_top - 3), 0.5f, LAY_RULE) != 0)
+            st = lay_nomem(L);
+        float fbase = L->gbt ? lay_bottom(L) + MM(7) + ff.size * 0.8f : lay_bottom(L) + ff.size + 12;
+        if (st == OR_OK)
+            st = lay_running(L, fspec, L->gbt ? gbt_footer : report_footer, p, fbase, &ff, &tmp);
+    }
+    buf_free(&tmp);
+    return st;
+}
+
+/* --- blocks ---------------------------------------------------------------- */
+
+/* Everything a <keep> may have to undo. */
+typedef struct lay_mark {
+    size_t npages, nops, nmarks, ntoc, nsections;
+    long page;
+    float y;
+    bool fresh;
+    int hnum[4];
+} lay_mark;
+
+static lay_mark lay_save(const lay *L)
+{
+    lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
+                  L->nsections, L->page, L->y, L->fresh, {0}};
+    memcpy(m.hnum, L->hnum, sizeof m.hnum);
+    return m;
+}
+
+static void lay_restore(lay *L, const lay_mark *m)
+{
+    for (size_t p = m->npages; p < L->dl->npages; p++)
+        or_free(L->dl->pages[p].ops);
+    L->dl->npages = m->npages;
+    if (m->page >= 0)
+        L->dl->pages[m->page].nops = m->nops;
+    L->dl->nmarks = m->nmarks;
+    for (size_t i = m->ntoc; i < L->ntoc; i++)
+        or_free(L->toc[i].title);
+    L->ntoc = m->ntoc;
+    for (size_t i = m->nsections; i < L->nsections; i++)
+        or_free(L->sections[i].title);
+    L->nsections = m->nsections;
+    L->page = m->page;
+    L->y = m->y;
+    L->fresh = m->fresh;
+    memcpy(L->hnum, m->hnum, sizeof L->hnum);
+}
+
+static or_status lay_keep(lay *L, xmlNodePtr n)
+{
+    lay_mark m = lay_save(L);
+    or_status st = lay_blocks(L, n);
+    if (st || L->page == m.page || m.fresh || m.page < 0)
+        return st;
+    /* It ran over a page: start it on a fresh page instead (it may still
+     * run over when it is taller than a page). */
+    lay_restore(L, &m);
+    st = lay_new_page(L);
+    return st ? st : lay_blocks(L, n);
+}
+
+static or_status lay_block(lay *L, xmlNodePtr k)
+{
+    const char *name = (const char *)k->name;
+    if (name[0] == 'h' && name[1] >= '1' && name[1] <= '4' && name[2] == '\0')
+        return lay_heading(L, k, name[1] - '0');
+    if (doc_is(k, "p"))
+        return lay_paragraph(L, k);
+    if (doc_is(k, "list"))
+        return lay_list(L, k);
+    if (doc_is(k, "table"))
+        return lay_table_block(L, k);
+    if (doc_is(k, "form"))
+        return lay_form(L, k);
+    if (doc_is(k, "check"))
+        return lay_check(L, k);
+    if (doc_is(k, "signature"))
+        return lay_signature(L, k);
+    if (doc_is(k, "seal"))
+        return lay_seal(L, k);
+    if (doc_is(k, "image"))
+        return lay_image(L, k);
+    if (doc_is(k, "chart"))
+        return lay_chart(L, k);
+    if (doc_is(k, "keep"))
+        return lay_keep(L, k);
+    if (doc_is(k, "cover"))
+        return lay_cover(L, k);
+    if (doc_is(k, "toc"))
+        return lay_toc(L, k);
+    if (doc_is(k, "page-break"))
+        return L->fresh && L->page >= 0 ? OR_OK : lay_new_page(L);
+    if (doc_is(k, "spacer")) {
+        float h = doc_attr_length(k, "height", L->body_size, L->body_w, L->line_h);
+        if (L->y + h > lay_bottom(L))
+            return lay_new_page(L);
+        L->y += h;
+        return OR_OK;
+    }
+    return OR_OK;   /* page-setup, header, footer: read elsewhere */
+}
+
+static or_status lay_blocks(lay *L, xmlNodePtr parent)
+{
+    for (xmlNodePtr k = parent->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (L->page < 0 && !doc_is(k, "page-setup") && !doc_is(k, "header") && !doc_is(k, "footer")) {
+            or_status st = lay_new_page(L);
+            if (st)
+                return st;
+        }
+        or_status st = lay_block(L, k);
+        if (st)
+            return st;
+    }
+    return OR_OK;
+}
+
+/* --- driver ------------------------------------------------------------------ */
+
+static or_status lay_setup(lay *L)
+{
+    xmlNodePtr root = L->root;
+    const char *profile = doc_attr(root, "profile");
+    L->gbt = profile && strcmp(profile, "gbt9704") == 0;
+    const char *orient = doc_attr(root, "orientation");
+    bool landscape = orient && strcmp(orient, "landscape") == 0;
+    L->page_w = landscape ? MM(297) : MM(210);
+    L->page_h = landscape ? MM(210) : MM(297);
+    L->fam_song = fontset_family(L->fs, "song");
+    L->fam_hei = fontset_family(L->fs, "hei");
+    L->fam_kai = fontset_family(L->fs, "kai");
+    int fangsong = fontset_family(L->fs, "fangsong");
+    if (L->fam_song < 0 || L->fam_hei < 0 || L->fam_kai < 0) {
+        diag_error(L->d, NULL, 0, "the font map lacks one of the families song, hei, kai "
+                   "(expected all three in fonts/fonts.conf)");
+        return OR_EINPUT;
+    }
+    if (L->gbt) {
+        /* GB/T 9704-2012: 37/35 mm top/bottom, 28/26 mm binding/outer;
+         * 3号 body on a 22-line grid (225 mm / 22) with 28 characters a
+         * line (156 mm / 28 = 15.79 pt pitch for 16 pt glyphs). */
+        L->m_top = MM(37);
+        L->m_bottom = MM(35);
+        L->m_left = MM(28);
+        L->m_right = MM(26);
+        L->body_size = 16;
+        L->line_h = MM(225) / 22;
+        L->tracking = MM(156) / 28 - 16;
+        L->fam_body = fangsong >= 0 ? fangsong : L->fam_song;
+        L->header_size = 10.5f;
+        L->footer_size = 14;
+    } else {
+        L->m_top = MM(25);
+        L->m_bottom = MM(22);
+        L->m_left = MM(25);
+        L->m_right = MM(20);
+        L->body_size = 12;
+        L->line_h = 20;
+        L->tracking = 0;
+        L->fam_body = L->fam_song;
+        L->header_size = 9;
+        L->footer_size = 9;
+    }
+    L->fam_body = lay_family(L, root, "font", L->fam_body);
+    L->body_size = doc_attr_size(root, "size", L->body_size);
+    L->line_h = doc_attr_length(root, "line-height", L->body_size, 0, L->line_h);
+    xmlNodePtr ps = lay_child(root, "page-setup");
+    if (ps) {
+        L->m_top = doc_attr_length(ps, "margin-top", L->body_size, L->page_h, L->m_top);
+        L->m_bottom = doc_attr_length(ps, "margin-bottom", L->body_size, L->page_h, L->m_bottom);
+        L->m_left = doc_attr_length(ps, "margin-left", L->body_size, L->page_w, L->m_left);
+        L->m_right = doc_attr_length(ps, "margin-right", L->body_size, L->page_w, L->m_right);
+        L->fam_body = lay_family(L, ps, "font", L->fam_body);
+        L->body_size = doc_attr_size(ps, "size", L->body_size);
+        L->line_h = doc_attr_length(ps, "line-height", L->body_size, 0, L->line_h);
+    }
+    L->body_w = L->page_w - L->m_left - L->m_right;
+    if (L->body_w < MM(40) || L->page_h - L->m_top - L->m_bottom < MM(40)) {
+        diag_error(L->d, L->path, doc_line(ps ? ps : root), "margins leave a type area of %.0f×%.0f mm "
+                   "(expected at least 40×40 mm)", L->body_w * 25.4 / 72,
+                   (L->page_h - L->m_top - L->m_bottom) * 25.4 / 72);
+        return OR_EINPUT;
+    }
+    if (L->line_h < L->body_size) {
+        diag_error(L->d, L->path, doc_line(ps ? ps : root), "line-height %.1f pt below the font size %.1f pt "
+                   "(expected at least the font size)", L->line_h, L->body_size);
+        return OR_EINPUT;
+    }
+    return L->errors ? OR_EINPUT : OR_OK;
+}
+
+/* Collects the TOC entries (titles, numbered as the layout will number
+ * them) before the first pass, so the contents take their final size at
+ * once and page numbers settle in the second pass. */
+static or_status lay_prescan(lay *L, xmlNodePtr parent)
+{
+    for (xmlNodePtr k = parent->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        const char *name = (const char *)k->name;
+        if (doc_is(k, "keep") || doc_is(k, "cover")) {
+            or_status st = lay_prescan(L, k);
+            if (st)
+                return st;
+            continue;
+        }
+        if (!(name[0] == 'h' && name[1] >= '1' && name[1] <= '4' && name[2] == '\0'))
+            continue;
+        int level = name[1] - '0';
+        char num[64] = "";
+        if (doc_attr_bool(k, "numbered", true))
+            lay_heading_number(L, level, num, sizeof num);
+        if (!doc_attr_bool(k, "toc", true))
+            continue;
+        char *plain = lay_plain_text(k);
+        buf title;
+        buf_init(&title, 4096);
+        buf_puts(&title, num);
+        buf_puts(&title, plain ? plain : "");
+        or_free(plain);
+        char *t = buf_steal(&title, NULL);
+        if (!plain || !t || or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0) {
+            or_free(t);
+            return lay_nomem(L);
+        }
+        L->toc[L->ntoc++] = (lay_toc_entry){level, t, 0};
+    }
+    return OR_OK;
+}
+
+static void lay_free_toc(lay_toc_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        or_free(e[i].title);
+    or_free(e);
+}
+
+static void lay_reset_pass(lay *L)
+{
+    for (size_t i = 0; i < L->nsections; i++)
+        or_free(L->sections[i].title);
+    L->nsections = 0;
+    L->ntoc = 0;
+    L->toc = NULL;
+    L->toc_cap = 0;
+    L->page = -1;
+    L->y = 0;
+    L->fresh = false;
+    L->cover_pages = 0;
+    memset(L->hnum, 0, sizeof L->hnum);
+}
+
+or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const layout_options *opt,
+                          dl_doc *out, diag *d)
+{
+    lay L = {.fs = fs, .d = d, .path = path, .opt = opt, .root = xmlDocGetRootElement(doc), .page = -1};
+    or_status st = lay_setup(&L);
+    bool has_toc = lay_child(L.root, "toc") != NULL;
+    if (st == OR_OK && has_toc) {
+        st = lay_prescan(&L, L.root);
+        L.prev_pages = (size_t *)L.toc;
+        L.nprev = L.ntoc;
+        L.toc = NULL;
+        L.ntoc = L.toc_cap = 0;
+        memset(L.hnum, 0, sizeof L.hnum);
+    }
+    dl_doc pass;
+    bool have_pass = false;
+    for (int n = 0; st == OR_OK && n < LAY_MAX_PASSES; n++) {
+        if (have_pass)
+            dl_doc_free(&pass);
+        dl_doc_init(&pass);
+        have_pass = true;
+        L.dl = &pass;
+        lay_reset_pass(&L);
+        st = lay_blocks(&L, L.root);
+        if (st == OR_OK && L.page < 0)
+            st = lay_new_page(&L);
+        if (st || !has_toc) {
+            lay_free_toc(L.toc, L.ntoc);
+            break;
+        }
+        bool settled = L.ntoc == L.nprev;
+        const lay_toc_entry *prev = (const lay_toc_entry *)L.prev_pages;
+        for (size_t i = 0; settled && i < L.ntoc; i++)
+            settled = prev[i].page == L.toc[i].page;
+        lay_free_toc((lay_toc_entry *)L.prev_pages, L.nprev);
+        L.prev_pages = (size_t *)L.toc;
+        L.nprev = L.ntoc;
+        if (settled)
+            break;
+    }
+    if (st == OR_OK)
+        st = lay_decorate(&L);
+    if (st == OR_OK && L.errors)
+        st = OR_EINPUT;
+    if (st == OR_OK) {
+        dl_doc_free(out);
+        *out = pass;
+        have_pass = false;
+        out->info.title = doc_attr(L.root, "title") ? arena_strdup(&out->mem, doc_attr(L.root, "title")) : NULL;
+        out->info.author = doc_attr(L.root, "author") ? arena_strdup(&out->mem, doc_attr(L.root, "author")) : NULL;
+        out->info.subject = doc_attr(L.root, "subject") ? arena_strdup(&out->mem, doc_attr(L.root, "subject")) : NULL;
+        out->info.keywords = doc_attr(L.root, "keywords") ? arena_strdup(&out->mem, doc_attr(L.root, "keywords")) : NULL;
+        out->info.creator = arena_strdup(&out->mem, doc_attr(L.root, "creator") ? doc_attr(L.root, "creator") : "opsreport");
+        out->info.created = opt->created;
+    }
+    if (have_pass)
+        dl_doc_free(&pass);
+    lay_free_toc((lay_toc_entry *)L.prev_pages, L.nprev);
+    lay_reset_pass(&L);
+    or_free(L.sections);
+    or_free(L.styles);
+    return st;
+}

@@ -1,0 +1,468 @@
+#include "pdfout.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "utf8.h"
+
+#include <hpdf.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PDF_MAX_LEVELS 16
+#define PDF_MISSING_RED 0.85f
+
+typedef struct pdf_image_slot {
+    const char *path;     /* owned by the document */
+    HPDF_Image image;
+} pdf_image_slot;
+
+typedef struct pdf_writer {
+    HPDF_Doc pdf;
+    HPDF_STATUS code, detail;   /* first error libharu reported */
+    fontset *fs;
+    diag *d;
+    const char *path;
+    HPDF_Font *fonts;           /* per face, loaded on first use */
+    pdf_image_slot *images;
+    size_t nimages, images_cap;
+    buf text;                   /* one run, re-encoded for the subset */
+} pdf_writer;
+
+/* libharu calls this on every failure; the calling function then returns
+ * an error status or NULL.  Keep the first error: later ones are usually
+ * consequences. */
+static void on_hpdf_error(HPDF_STATUS code, HPDF_STATUS detail, void *user)
+{
+    pdf_writer *w = user;
+    if (!w->code) {
+        w->code = code;
+        w->detail = detail;
+    }
+}
+
+/* Call after each group of libharu calls: reports a recorded error. */
+static or_status check(pdf_writer *w, or_status kind, const char *what, size_t page)
+{
+    if (!w->code)
+        return OR_OK;
+    diag_error(w->d, w->path, 0, "libharu error 0x%04lX (detail %lu) while %s on page %zu",
+               (unsigned long)w->code, (unsigned long)w->detail, what, page + 1);
+    return kind;
+}
+
+static or_status mark_text(const dl_doc *doc, fontset *fs, diag *d, const char *path)
+{
+    size_t nfaces = fontset_face_count(fs);
+    for (size_t p = 0; p < doc->npages; p++) {
+        const dl_page *pg = &doc->pages[p];
+        for (size_t i = 0; i < pg->nops; i++) {
+            if (pg->ops[i].kind != DL_TEXT)
+                continue;
+            const dl_text *t = &pg->ops[i].u.text;
+            if (t->face < 0 || (size_t)t->face >= nfaces || !t->utf8 || !(t->size > 0)) {
+                diag_error(d, path, 0, "page %zu op %zu: text with face %d and size %g; "
+                           "expected a face in 0..%zu and a positive size",
+                           p + 1, i, t->face, (double)t->size, nfaces ? nfaces - 1 : 0);
+                return OR_EINPUT;
+            }
+            size_t len = strlen(t->utf8), pos = 0;
+            while (pos < len)
+                if (fontset_mark_used(fs, t->face, utf8_next(t->utf8, len, &pos, NULL)) != 0)
+                    return diag_nomem(d);
+        }
+    }
+    return OR_OK;
+}
+
+/* libharu 2.3.0 gives UTF-8 fonts an identity "ToUnicode" CMap written
+ * with cidrange operators, which readers reject ("Invalid 'begincidrange'
+ * operator in ToUnicode CMap") and which cannot say that a private-use code
+ * stands for a supplementary character.  Replace its content (same object,
+ * so nothing is orphaned) with bfchar entries for exactly the characters
+ * the subset holds: code -> UTF-16BE of the real character. */
+static bool fix_to_unicode(pdf_writer *w, HPDF_Font font, int face)
+{
+    HPDF_Dict cmap = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+    if (!cmap || !cmap->stream)
+        return false;
+    buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    uint32_t cp = fontset_next_used(w->fs, face, 0);
+    while (cp != UINT32_MAX) {
+        uint32_t chunk[100];
+        size_t n = 0;
+        for (; cp != UINT32_MAX && n < 100; cp = fontset_next_used(w->fs, face, cp + 1))
+            chunk[n++] = cp;
+        buf_printf(&b, "%zu beginbfchar\n", n);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t c = chunk[i];
+            buf_printf(&b, "<%04X> <", (unsigned)fontset_pdf_codepoint(w->fs, face, c));
+            if (c > 0xFFFF)
+                buf_printf(&b, "%04X%04X>\n", (unsigned)(0xD800 + ((c - 0x10000) >> 10)),
+                           (unsigned)(0xDC00 + ((c - 0x10000) & 0x3FF)));
+            else
+                buf_printf(&b, "%04X>\n", (unsigned)c);
+        }
+        buf_puts(&b, "endbfchar\n");
+    }
+    buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    const char *text = buf_cstr(&b);
+    bool ok = text != NULL;
+    if (ok) {
+        HPDF_MemStream_FreeData(cmap->stream);
+        ok = HPDF_Stream_WriteStr(cmap->stream, text) == HPDF_OK;
+    }
+    buf_free(&b);
+    return ok;
+}
+
+static HPDF_Font face_font(pdf_writer *w, int face)
+{
+    if (w->fonts[face])
+        return w->fonts[face];
+    const char *sub = fontset_subset_path(w->fs, face);
+    if (!sub)
+        return NULL;
+    const char *name = HPDF_LoadTTFontFromFile(w->pdf, sub, HPDF_TRUE);
+    HPDF_Font font = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
+    if (font && !fix_to_unicode(w, font, face)) {
+        diag_error(w->d, w->path, 0, "cannot write the ToUnicode map of %s",
+                   fontset_face_label(w->fs, face));
+        return NULL;
+    }
+    w->fonts[face] = font;
+    return font;
+}
+
+static or_status draw_text(pdf_writer *w, HPDF_Page page, const dl_text *t, size_t pno)
+{
+    HPDF_Font font = face_font(w, t->face);
+    if (!font) {
+        if (w->code)
+            return check(w, OR_ESYS, "loading a subset font", pno);
+        diag_error(w->d, w->path, 0, "page %zu: no usable subset font for face %s",
+                   pno + 1, fontset_face_label(w->fs, t->face));
+        return OR_ESYS;
+    }
+    /* libharu's UTF-8 encoder stops at the BMP: map through the subset's
+     * private-use codes. */
+    buf_reset(&w->text);
+    size_t len = strlen(t->utf8), pos = 0;
+    while (pos < len) {
+        char enc[4];
+        uint32_t cp = fontset_pdf_codepoint(w->fs, t->face, utf8_next(t->utf8, len, &pos, NULL));
+        buf_append(&w->text, enc, utf8_encode(cp, enc));
+    }
+    const char *s = buf_cstr(&w->text);
+    if (!s)
+        return diag_nomem(w->d);
+    HPDF_TextRenderingMode mode = t->fake_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
+    HPDF_Page_SetRGBFill(page, t->color.r, t->color.g, t->color.b);
+    if (t->fake_bold) {
+        HPDF_Page_SetRGBStroke(page, t->color.r, t->color.g, t->color.b);
+        HPDF_Page_SetLineWidth(page, t->size * 0.03f);
+    }
+    HPDF_Page_BeginText(page);
+    HPDF_Page_SetFontAndSize(page, font, t->size);
+    if (HPDF_Page_GetCharSpace(page) != t->char_spacing)
+        HPDF_Page_SetCharSpace(page, t->char_spacing);
+    if (HPDF_Page_GetTextRenderingMode(page) != mode)
+        HPDF_Page_SetTextRenderingMode(page, mode);
+    HPDF_Page_TextOut(page, t->x, t->y, s);
+    HPDF_Page_EndText(page);
+    return check(w, OR_ESYS, "drawing text", pno);
+}
+
+static void stroke_style(HPDF_Page page, float width, dl_color c, float dash)
+{
+    HPDF_Page_SetLineWidth(page, width);
+    HPDF_Page_SetRGBStroke(page, c.r, c.g, c.b);
+    if (dash > 0) {
+        /* libharu takes whole-point dash lengths */
+        long n = lroundf(dash);
+        HPDF_UINT16 ptn[2];
+        ptn[0] = ptn[1] = (HPDF_UINT16)(n < 1 ? 1 : n > 1000 ? 1000 : n);
+        HPDF_Page_SetDash(page, ptn, 2, 0);
+    } else {
+        HPDF_Page_SetDash(page, NULL, 0, 0);
+    }
+}
+
+static or_status draw_line(pdf_writer *w, HPDF_Page page, const dl_line *l, size_t pno)
+{
+    stroke_style(page, l->width, l->color, l->dash);
+    HPDF_Page_MoveTo(page, l->x1, l->y1);
+    HPDF_Page_LineTo(page, l->x2, l->y2);
+    HPDF_Page_Stroke(page);
+    return check(w, OR_ESYS, "drawing a line", pno);
+}
+
+static void paint(HPDF_Page page, bool fill, bool stroke, bool close)
+{
+    if (fill && stroke)
+        close ? HPDF_Page_ClosePathFillStroke(page) : HPDF_Page_FillStroke(page);
+    else if (fill)
+        HPDF_Page_Fill(page);
+    else if (stroke)
+        close ? HPDF_Page_ClosePathStroke(page) : HPDF_Page_Stroke(page);
+    else
+        HPDF_Page_EndPath(page);
+}
+
+static or_status draw_rect(pdf_writer *w, HPDF_Page page, const dl_rect *r, size_t pno)
+{
+    bool stroke = r->line_width > 0;
+    if (!stroke && !r->fill)
+        return OR_OK;
+    if (stroke)
+        stroke_style(page, r->line_width, r->stroke, 0);
+    if (r->fill)
+        HPDF_Page_SetRGBFill(page, r->fill_color.r, r->fill_color.g, r->fill_color.b);
+    HPDF_Page_Rectangle(page, r->x, r->y, r->w, r->h);
+    paint(page, r->fill, stroke, false);
+    return check(w, OR_ESYS, "drawing a rectangle", pno);
+}
+
+static or_status draw_path(pdf_writer *w, HPDF_Page page, const dl_path *p, size_t pno)
+{
+    bool stroke = p->width > 0;
+    if (p->npoints < 2 || (!stroke && !p->fill))
+        return OR_OK;
+    if (stroke)
+        stroke_style(page, p->width, p->stroke, 0);
+    if (p->fill)
+        HPDF_Page_SetRGBFill(page, p->fill_color.r, p->fill_color.g, p->fill_color.b);
+    HPDF_Page_MoveTo(page, p->xy[0], p->xy[1]);
+    for (size_t i = 1; i < p->npoints; i++)
+        HPDF_Page_LineTo(page, p->xy[2 * i], p->xy[2 * i + 1]);
+    paint(page, p->fill, stroke, p->closed);
+    return check(w, OR_ESYS, "drawing a path", pno);
+}
+
+static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, size_t pno)
+{
+    HPDF_Image img = NULL;
+    for (size_t i = 0; i < w->nimages && !img; i++)
+        if (strcmp(w->images[i].path, im->path) == 0)
+            img = w->images[i].image;
+    if (!img) {
+        if (access(im->path, R_OK) != 0) {
+            diag_error(w->d, im->path, 0, "cannot read image (page %zu): %s", pno + 1,
+                       strerror(errno));
+            return OR_EINPUT;
+        }
+        img = im->jpeg ? HPDF_LoadJpegImageFromFile(w->pdf, im->path)
+                       : HPDF_LoadPngImageFromFile(w->pdf, im->path);
+        if (!img || w->code) {
+            diag_error(w->d, im->path, 0, "libharu error 0x%04lX: cannot load this %s image",
+                       (unsigned long)w->code, im->jpeg ? "JPEG" : "PNG");
+            return OR_EINPUT;
+        }
+        if (or_grow(&w->images, &w->images_cap, w->nimages + 1, sizeof *w->images) != 0)
+            return diag_nomem(w->d);
+        w->images[w->nimages++] = (pdf_image_slot){im->path, img};
+    }
+    HPDF_Page_DrawImage(page, img, im->x, im->y, im->w, im->h);
+    return check(w, OR_ESYS, "drawing an image", pno);
+}
+
+/* A character no font covers still shows: a red em box with both
+ * diagonals, standing on the baseline like an ideograph would. */
+static or_status draw_missing(pdf_writer *w, HPDF_Page page, const dl_missing *m, size_t pno)
+{
+    float s = m->size, lw = s * 0.05f;
+    float x0 = m->x + lw, y0 = m->y - 0.12f * s + lw;
+    float x1 = m->x + s - lw, y1 = m->y + 0.88f * s - lw;
+    dl_color red = {PDF_MISSING_RED, 0, 0};
+    stroke_style(page, lw, red, 0);
+    HPDF_Page_Rectangle(page, x0, y0, x1 - x0, y1 - y0);
+    HPDF_Page_MoveTo(page, x0, y0);
+    HPDF_Page_LineTo(page, x1, y1);
+    HPDF_Page_MoveTo(page, x0, y1);
+    HPDF_Page_LineTo(page, x1, y0);
+    HPDF_Page_Stroke(page);
+    return check(w, OR_ESYS, "drawing a missing-character box", pno);
+}
+
+static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, size_t pno)
+{
+    HPDF_Page_SetWidth(page, pg->width);
+    HPDF_Page_SetHeight(page, pg->height);
+    or_status st = check(w, OR_EINPUT, "setting the page size", pno);
+    for (size_t i = 0; i < pg->nops && st == OR_OK; i++) {
+        const dl_op *op = &pg->ops[i];
+        switch (op->kind) {
+        case DL_TEXT: st = draw_text(w, page, &op->u.text, pno); break;
+        case DL_LINE: st = draw_line(w, page, &op->u.line, pno); break;
+        case DL_RECT: st = draw_rect(w, page, &op->u.rect, pno); break;
+        case DL_PATH: st = draw_path(w, page, &op->u.path, pno); break;
+        case DL_IMAGE: st = draw_image(w, page, &op->u.image, pno); break;
+        case DL_MISSING: st = draw_missing(w, page, &op->u.missing, pno); break;
+        }
+    }
+    return st;
+}
+
+static or_status write_outline(pdf_writer *w, const dl_doc *doc, HPDF_Page *pages)
+{
+    HPDF_Outline stack[PDF_MAX_LEVELS];
+    int depth = 0;
+    HPDF_Encoder utf8 = HPDF_GetEncoder(w->pdf, "UTF-8");
+    for (size_t i = 0; i < doc->nmarks; i++) {
+        const dl_bookmark *m = &doc->marks[i];
+        if (m->page >= doc->npages || !m->title) {
+            diag_error(w->d, w->path, 0, "bookmark %zu points to page %zu; the document has %zu pages",
+                       i + 1, m->page + 1, doc->npages);
+            return OR_EINPUT;
+        }
+        /* a level may only go one deeper than its predecessor */
+        int level = m->level < 1 ? 1 : m->level;
+        if (level > depth + 1)
+            level = depth + 1;
+        if (level > PDF_MAX_LEVELS)
+            level = PDF_MAX_LEVELS;
+        HPDF_Outline parent = level > 1 ? stack[level - 2] : NULL;
+        HPDF_Outline o = HPDF_CreateOutline(w->pdf, parent, m->title, utf8);
+        HPDF_Destination dst = HPDF_Page_CreateDestination(pages[m->page]);
+        if (o && dst) {
+            HPDF_Destination_SetXYZ(dst, 0, m->y, 1);
+            HPDF_Outline_SetDestination(o, dst);
+            HPDF_Outline_SetOpened(o, level == 1 ? HPDF_TRUE : HPDF_FALSE);
+        }
+        or_status st = check(w, OR_ESYS, "writing a bookmark", m->page);
+        if (st != OR_OK)
+            return st;
+        stack[level - 1] = o;
+        depth = level;
+    }
+    return OR_OK;
+}
+
+static or_status write_info(pdf_writer *w, const dl_info *info)
+{
+    const struct { HPDF_InfoType type; const char *value; } attrs[] = {
+        {HPDF_INFO_TITLE, info->title},     {HPDF_INFO_AUTHOR, info->author},
+        {HPDF_INFO_SUBJECT, info->subject}, {HPDF_INFO_KEYWORDS, info->keywords},
+        {HPDF_INFO_CREATOR, info->creator},
+    };
+    /* With the UTF-8 encoder current, libharu writes info strings as
+     * UTF-16BE with a byte order mark (checked in test_pdfout). */
+    HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
+    for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++)
+        if (attrs[i].value && *attrs[i].value)
+            HPDF_SetInfoAttr(w->pdf, attrs[i].type, attrs[i].value);
+    if (info->created > 0) {
+        time_t t = (time_t)info->created;
+        struct tm tm;
+        if (!gmtime_r(&t, &tm)) {
+            diag_error(w->d, w->path, 0, "creation time %lld is out of range", info->created);
+            return OR_EINPUT;
+        }
+        HPDF_Date date = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                          tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+        HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, date);
+        HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_MOD_DATE, date);
+    }
+    return check(w, OR_ESYS, "writing document info", 0);
+}
+
+static or_status build(pdf_writer *w, const dl_doc *doc, const char *tmp)
+{
+    HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(w->pdf);
+    or_status st = check(w, OR_ESYS, "setting up the document", 0);
+    if (st != OR_OK)
+        return st;
+    HPDF_Page *pages = or_calloc(doc->npages, sizeof *pages);
+    if (!pages)
+        return diag_nomem(w->d);
+    for (size_t p = 0; p < doc->npages && st == OR_OK; p++) {
+        pages[p] = HPDF_AddPage(w->pdf);
+        st = pages[p] ? draw_page(w, pages[p], &doc->pages[p], p)
+                      : check(w, OR_ESYS, "adding a page", p);
+    }
+    if (st == OR_OK)
+        st = write_outline(w, doc, pages);
+    or_free(pages);
+    if (st == OR_OK)
+        st = write_info(w, &doc->info);
+    if (st == OR_OK) {
+        HPDF_SaveToFile(w->pdf, tmp);
+        if (w->code) {
+            diag_error(w->d, w->path, 0, "libharu error 0x%04lX (detail %lu) while saving",
+                       (unsigned long)w->code, (unsigned long)w->detail);
+            st = OR_ESYS;
+        }
+    }
+    return st;
+}
+
+/* mkstemp creates 0600; a report should get the usual umask permissions. */
+static void set_default_mode(int fd)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+}
+
+or_status pdf_write(const dl_doc *doc, fontset *fs, const char *path, diag *d)
+{
+    if (doc->npages == 0) {
+        diag_error(d, path, 0, "document has no pages; expected at least one");
+        return OR_EINPUT;
+    }
+    fontset_clear_used(fs);
+    or_status st = mark_text(doc, fs, d, path);
+    if (st == OR_OK)
+        st = fontset_build_subsets(fs, d);
+    if (st != OR_OK)
+        return st;
+
+    buf b;
+    buf_init(&b, 0);
+    buf_printf(&b, "%s.XXXXXX", path);
+    char *tmp = buf_steal(&b, NULL);
+    if (!tmp)
+        return diag_nomem(d);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_error(d, path, 0, "cannot create a temporary file next to the output: %s",
+                   strerror(errno));
+        or_free(tmp);
+        return OR_ESYS;
+    }
+    set_default_mode(fd);
+    close(fd);
+
+    pdf_writer w = {.fs = fs, .d = d, .path = path};
+    buf_init(&w.text, 0);
+    w.fonts = or_calloc(fontset_face_count(fs), sizeof *w.fonts);
+    if (!w.fonts)
+        st = diag_nomem(d);
+    if (st == OR_OK) {
+        w.pdf = HPDF_New(on_hpdf_error, &w);
+        st = w.pdf ? build(&w, doc, tmp) : diag_nomem(d);
+    }
+    HPDF_Free(w.pdf);
+    or_free(w.fonts);
+    or_free(w.images);
+    buf_free(&w.text);
+    if (st == OR_OK && rename(tmp, path) != 0) {
+        diag_error(d, path, 0, "cannot rename '%s' to the output: %s", tmp, strerror(errno));
+        st = OR_ESYS;
+    }
+    if (st != OR_OK)
+        unlink(tmp);
+    or_free(tmp);
+    return st;
+}

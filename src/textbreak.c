@@ -1,0 +1,825 @@
+#include "textbreak.h"
+
+#include "alloc.h"
+
+#include <math.h>
+#include <string.h>
+#include <uchar.h>
+
+/* How the breaker sees a character.  The first four are "CJK" for breaking
+ * (a break is allowed next to them) and get cjk_tracking. */
+enum {
+    K_HAN,     /* ideograph, kana, hangul, full-width letter: gets the CJK-Latin gap */
+    K_OPEN,    /* full-width opening mark: blank left half */
+    K_CLOSE,   /* full-width closing mark or 点号: blank right half */
+    K_CJKP,    /* other full-width punctuation/symbol (—— …… ～ ·): never compressed */
+    K_LATIN,   /* letter or digit (and %): gets the CJK-Latin gap */
+    K_OTHER,   /* any other non-CJK char: part of a Latin word */
+    K_SPACE,   /* collapsible space */
+    K_NL       /* forced break */
+};
+
+#define TB_NONE ((size_t)-1)
+/* Tolerance of width comparisons: float sums of a few dozen advances differ
+ * from exact values by ~1e-4 pt; 0.01 pt is far below anything visible. */
+#define TB_EPS 0.01f
+/* Look-ahead limit for push-in: B.1 allows relaxing 禁则 after a few marks
+ * in a row; it also bounds rescanning on pathological input ("。。。..."). */
+#define TB_PUSHIN_MAX 8
+/* How far an emergency break may step back to avoid a 禁则 violation. */
+#define TB_EMERGENCY_BACK 4
+
+typedef struct tb_ctx {
+    const tb_char *c;
+    size_t n;
+    const tb_params *p;
+    /* Cache of the last Latin word looked at for URL-ness: [ws, we). */
+    size_t url_ws, url_we;
+    bool url_is;
+} tb_ctx;
+
+/* Adjustments applied to one line.  All zero (keep = INFINITY) measures the
+ * natural width. */
+typedef struct tb_plan {
+    float keep;         /* push-in reserve still left uncompressed (taken first-come) */
+    float gap_frac;     /* share of each CJK-Latin gap's stretch capacity used */
+    float gap_extra;    /* pt added to every gap beyond its capacity */
+    float space_frac;   /* same for Latin spaces */
+    float space_extra;
+    float cjk_extra;    /* pt added between adjacent CJK chars (均排) */
+    float all_extra;    /* pt added between all glyphs (last resort) */
+} tb_plan;
+
+/* Running measure of a line, fed one kept char at a time. */
+typedef struct tb_meas {
+    float x;            /* pen after the last glyph's cell */
+    size_t last;        /* last kept char, TB_NONE at line start */
+    int last_kind;
+    float reserve;      /* compressible mid-line punctuation (push-in), pt */
+    float gap_cap, space_cap;
+    size_t ngaps, nspaces, ncjk, nslots, nkept;
+    bool all_punct;
+    float max_size;
+    /* Output of the last tb_meas_add: */
+    float origin;       /* origin of the char just added */
+    float sp_origin;    /* origin of the space before it, when sp_kept */
+    bool sp_kept;
+} tb_meas;
+
+/* ---------------------------------------------------------------------- */
+/* Character classes                                                       */
+
+bool tb_is_cjk(uint32_t cp)
+{
+    if (cp < 0x1100)
+        return false;
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return true;
+    return (cp <= 0x11FF) ||                       /* Hangul Jamo */
+           (cp >= 0x2E80 && cp <= 0x2FFF) ||       /* radicals, IDC */
+           (cp >= 0x3000 && cp <= 0x4DBF) ||       /* symbols, kana, bopomofo, enclosed, Ext A */
+           (cp >= 0x4DC0 && cp <= 0x4DFF) ||       /* Yijing hexagrams */
+           (cp >= 0xA000 && cp <= 0xA4CF) ||       /* Yi */
+           (cp >= 0xA960 && cp <= 0xA97F) ||
+           (cp >= 0xAC00 && cp <= 0xD7FF) ||       /* Hangul syllables */
+           (cp >= 0xF900 && cp <= 0xFAFF) ||       /* compatibility ideographs */
+           (cp >= 0xFE10 && cp <= 0xFE1F) ||       /* vertical forms */
+           (cp >= 0xFE30 && cp <= 0xFE4F) ||       /* compatibility forms */
+           (cp >= 0xFF01 && cp <= 0xFF60) ||       /* full-width forms (not half-width kana) */
+           (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+           (cp >= 0x1B000 && cp <= 0x1B16F) ||     /* kana supplement */
+           (cp >= 0x1F200 && cp <= 0x1F2FF) ||     /* enclosed ideographic supplement */
+           (cp >= 0x20000 && cp <= 0x3FFFF);       /* Ext B and later, planes 2-3 */
+}
+
+bool tb_no_line_start(uint32_t cp)
+{
+    switch (cp) {
+    /* 点号 */
+    case 0x3002: case 0xFF0C: case 0x3001: case 0xFF1B: case 0xFF1A:
+    case 0xFF1F: case 0xFF01: case 0xFF0E:
+    /* closing quotes, brackets, book-title marks */
+    case 0x201D: case 0x2019: case 0x300F: case 0x300D:
+    case 0xFF09: case 0x3015: case 0x3011: case 0x3017: case 0xFF3D: case 0xFF5D:
+    case 0x3019: case 0x301B: case 0xFF60: case 0x301E: case 0x301F:
+    case 0x300B: case 0x3009:
+    /* 连接号 (a single 一字线), 间隔号, 分隔号 */
+    case 0x2013: case 0x2014: case 0xFF5E: case 0x00B7: case 0x002F: case 0xFF0F:
+    /* [practice] extension */
+    case '!': case ')': case ',': case '.': case ':': case ';': case '?':
+    case ']': case '}': case '%': case 0xFF05: case 0x2030: case 0x00B0:
+    case 0x2103: case 0x2032: case 0x2033:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool tb_no_line_end(uint32_t cp)
+{
+    switch (cp) {
+    case 0x201C: case 0x2018: case 0x300E: case 0x300C: case 0x301D:
+    case 0xFF08: case 0x3014: case 0x3010: case 0x3016: case 0xFF3B: case 0xFF5B:
+    case 0x3018: case 0x301A: case 0xFF5F:
+    case 0x300A: case 0x3008:
+    case 0x002F: case 0xFF0F:
+    case '(': case '[': case '{': case 0x00A5: case 0xFFE5: case '$':
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool tb_open_mark(uint32_t cp)
+{
+    switch (cp) {
+    case 0x201C: case 0x2018: case 0x300E: case 0x300C: case 0x301D:
+    case 0xFF08: case 0x3014: case 0x3010: case 0x3016: case 0xFF3B: case 0xFF5B:
+    case 0x3018: case 0x301A: case 0xFF5F: case 0x300A: case 0x3008:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Marks whose adjustable (blank) half is on the right in mainland style. */
+static bool tb_close_mark(uint32_t cp)
+{
+    switch (cp) {
+    case 0x3002: case 0xFF0C: case 0x3001: case 0xFF1B: case 0xFF1A:
+    case 0xFF1F: case 0xFF01: case 0xFF0E:
+    case 0x201D: case 0x2019: case 0x300F: case 0x300D:
+    case 0xFF09: case 0x3015: case 0x3011: case 0x3017: case 0xFF3D: case 0xFF5D:
+    case 0x3019: case 0x301B: case 0xFF60: case 0x301E: case 0x301F:
+    case 0x300B: case 0x3009:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Chars of the CJK blocks that are punctuation or symbols, not letters. */
+static bool tb_cjk_symbol(uint32_t cp)
+{
+    if (cp >= 0x3000 && cp <= 0x303F)
+        return !((cp >= 0x3005 && cp <= 0x3007) || (cp >= 0x3021 && cp <= 0x3029) ||
+                 (cp >= 0x3038 && cp <= 0x303C));
+    if (cp == 0x30FB)
+        return true;
+    if ((cp >= 0xFE10 && cp <= 0xFE1F) || (cp >= 0xFE30 && cp <= 0xFE4F))
+        return true;
+    if (cp >= 0xFF01 && cp <= 0xFF60)
+        return !((cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+                 (cp >= 0xFF41 && cp <= 0xFF5A));
+    return cp >= 0xFFE0 && cp <= 0xFFE6;
+}
+
+/* Code points whose width depends on the font (East Asian Ambiguous):
+ * quotes, dashes, ellipsis, middle dot, ℃... In a CJK font they take a full
+ * cell and behave as CJK punctuation; in a Latin font they are Latin. */
+static bool tb_ambiguous(uint32_t cp)
+{
+    return cp == 0x00B7 || cp == 0x00B0 || (cp >= 0x2010 && cp <= 0x203B) ||
+           (cp >= 0x2100 && cp <= 0x2BFF) || (cp >= 0x2E3A && cp <= 0x2E3B);
+}
+
+static bool tb_wide(const tb_char *ch) { return ch->advance >= 0.75f * ch->size; }
+
+static int tb_kind(const tb_char *ch)
+{
+    uint32_t cp = ch->cp;
+    if (cp < 0x80) {
+        if (cp == '\n')
+            return K_NL;
+        if (cp <= 0x20 || cp == 0x7F)
+            return K_SPACE;
+        if ((cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') || cp == '%')
+            return K_LATIN;
+        return K_OTHER;
+    }
+    if (cp >= 0x4E00 && cp <= 0x9FFF)
+        return K_HAN;
+    if (tb_is_cjk(cp)) {
+        if (!tb_cjk_symbol(cp))
+            return K_HAN;
+        /* A proportional font may give a mark less than a full cell: then
+         * there is no blank half to remove. */
+        if (tb_wide(ch)) {
+            if (tb_open_mark(cp))
+                return K_OPEN;
+            if (tb_close_mark(cp))
+                return K_CLOSE;
+        }
+        return K_CJKP;
+    }
+    if (tb_ambiguous(cp)) {
+        if (!tb_wide(ch))
+            return K_OTHER;
+        if (tb_open_mark(cp))
+            return K_OPEN;
+        if (tb_close_mark(cp))
+            return K_CLOSE;
+        return K_CJKP;
+    }
+    if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x370 && cp <= 0x52F))
+        return K_LATIN;
+    if ((cp >= 0x2000 && cp <= 0x200A) || cp == 0x205F)
+        return K_SPACE;
+    return K_OTHER;
+}
+
+static bool tb_kind_cjk(int k) { return k <= K_CJKP; }
+
+static bool tb_kind_word(int k) { return k == K_LATIN || k == K_OTHER; }
+
+static bool tb_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+/* Punctuation for push-in (a no-start cluster) and for the 孤字 test. */
+static bool tb_punct(const tb_char *ch, int k)
+{
+    uint32_t cp = ch->cp;
+    if (k == K_OPEN || k == K_CLOSE || k == K_CJKP || tb_no_line_start(cp))
+        return true;
+    if (k != K_OTHER)
+        return false;
+    return cp < 0x80 || (cp >= 0xA1 && cp <= 0xBF) || (cp >= 0x2000 && cp <= 0x206F);
+}
+
+/* Symbols that stay with a number written directly before them (B.4). */
+static bool tb_unit_char(uint32_t cp)
+{
+    return cp == '%' || cp == 0xFF05 || cp == 0x2030 || cp == 0x2103 || cp == 0x2109 ||
+           cp == 0x00B0 || cp == 0x2032 || cp == 0x2033 || cp == 0x2126 ||
+           (cp >= 0x3380 && cp <= 0x33DF);
+}
+
+/* Unit symbols that stay with a number across one space ("25 kg", B.4). */
+static const char32_t *const tb_units[] = {
+    U"g", U"kg", U"mg", U"t", U"m", U"km", U"cm", U"mm", U"μm", U"nm", U"m²", U"m³",
+    U"km²", U"L", U"mL", U"ml", U"h", U"min", U"s", U"ms", U"μs", U"ns", U"Hz", U"kHz",
+    U"MHz", U"GHz", U"V", U"kV", U"mV", U"A", U"mA", U"W", U"kW", U"MW", U"Wh", U"kWh",
+    U"VA", U"kVA", U"Ah", U"mAh", U"B", U"KB", U"kB", U"MB", U"GB", U"TB", U"PB",
+    U"KiB", U"MiB", U"GiB", U"TiB", U"bit", U"bps", U"kbps", U"Kbps", U"Mbps", U"Gbps",
+    U"dB", U"dBm", U"Pa", U"kPa", U"MPa", U"rpm", U"°C", U"℃", U"%", U"‰", U"IOPS",
+};
+
+/* Is the word starting at j (up to 8 chars, trailing ASCII punctuation
+ * ignored) a unit symbol? */
+static bool tb_unit_word(const tb_ctx *ctx, size_t j)
+{
+    size_t e = j;
+    while (e < ctx->n && e - j <= 8 && tb_kind_word(tb_kind(&ctx->c[e])))
+        e++;
+    while (e > j) {
+        uint32_t cp = ctx->c[e - 1].cp;
+        if (!(cp < 0x80 && (cp == '.' || cp == ',' || cp == ';' || cp == ':' || cp == '!' ||
+                            cp == '?' || cp == ')')))
+            break;
+        e--;
+    }
+    size_t len = e - j;
+    if (len == 0 || len > 5)
+        return false;
+    for (size_t u = 0; u < sizeof tb_units / sizeof tb_units[0]; u++) {
+        const char32_t *s = tb_units[u];
+        size_t k = 0;
+        while (k < len && s[k] && s[k] == ctx->c[j + k].cp)
+            k++;
+        if (k == len && !s[k])
+            return true;
+    }
+    return false;
+}
+
+/* URL break chars (B.4 [practice]). */
+static bool tb_url_break_char(uint32_t cp)
+{
+    return cp == '/' || cp == '.' || cp == '-' || cp == '_' || cp == '?' || cp == '&' || cp == '=';
+}
+
+/* Is the Latin word containing i a URL ("://" inside, or "www." first)?
+ * Cached per word so that breaking a long URL stays linear. */
+static bool tb_url_word(tb_ctx *ctx, size_t i)
+{
+    if (i >= ctx->url_ws && i < ctx->url_we)
+        return ctx->url_is;
+    const tb_char *c = ctx->c;
+    size_t ws = i, we = i + 1;
+    while (ws > 0 && tb_kind_word(tb_kind(&c[ws - 1])))
+        ws--;
+    while (we < ctx->n && tb_kind_word(tb_kind(&c[we])))
+        we++;
+    bool is = we - ws >= 4 && (c[ws].cp | 0x20) == 'w' && (c[ws + 1].cp | 0x20) == 'w' &&
+              (c[ws + 2].cp | 0x20) == 'w' && c[ws + 3].cp == '.';
+    for (size_t k = ws; !is && k + 2 < we; k++)
+        is = c[k].cp == ':' && c[k + 1].cp == '/' && c[k + 2].cp == '/';
+    ctx->url_ws = ws;
+    ctx->url_we = we;
+    ctx->url_is = is;
+    return is;
+}
+
+/* 禁则 for "j starts a line", with the 破折号 exception: a "——" may start a
+ * line at GB法 level, only a single 一字线 may not. */
+static bool tb_no_start_at(const tb_ctx *ctx, size_t j)
+{
+    uint32_t cp = ctx->c[j].cp;
+    if (!tb_no_line_start(cp))
+        return false;
+    return !(cp == 0x2014 && j + 1 < ctx->n && ctx->c[j + 1].cp == 0x2014);
+}
+
+/* Pairs that are one mark and never split (B.4). */
+static bool tb_nosplit_pair(uint32_t a, uint32_t b)
+{
+    return a == b && (a == 0x2014 || a == 0x2026 || a == 0x22EF || a == 0x2E3A);
+}
+
+/* May a line break before kept char j, whose previous kept char is p
+ * (chars strictly between them are spaces)? */
+static bool tb_can_break(tb_ctx *ctx, size_t p, int kp, size_t j, int kj)
+{
+    const tb_char *c = ctx->c;
+    uint32_t a = c[p].cp, b = c[j].cp;
+    bool space = p + 1 < j;
+    if (!space && tb_nosplit_pair(a, b))
+        return false;
+    if (tb_no_start_at(ctx, j))
+        return false;
+    if (tb_digit(a) && tb_unit_char(b))
+        return false;
+    if (!space && tb_kind_word(kp) && tb_kind_word(kj)) {
+        /* Inside a Latin word: only the URL break points, and there the
+         * URL rule wins over 分隔号 "/" not ending a line. */
+        return tb_url_break_char(a) && !tb_url_break_char(b) && tb_url_word(ctx, p);
+    }
+    if (tb_no_line_end(a))
+        return false;
+    if (space)
+        return !(tb_digit(a) && tb_kind_word(kj) && tb_unit_word(ctx, j));
+    return tb_kind_cjk(kp) || tb_kind_cjk(kj);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Measuring                                                               */
+
+static const tb_plan tb_natural = {INFINITY, 0, 0, 0, 0, 0, 0};
+
+static void tb_meas_init(tb_meas *m)
+{
+    memset(m, 0, sizeof *m);
+    m->last = TB_NONE;
+    m->all_punct = true;
+}
+
+/* Compressible half of a mark: records it in the reserve and returns how
+ * much of it the plan compresses (marks met first stay uncompressed). */
+static float tb_squeeze(tb_meas *m, tb_plan *pl, float cap)
+{
+    m->reserve += cap;
+    float keep = cap < pl->keep ? cap : pl->keep;
+    pl->keep -= keep;
+    return cap - keep;
+}
+
+/* Right edge of the line if it ended after the last char: a closing mark at
+ * line end takes only its ink half (B.6, GB/T 15834 §5.1.10). */
+static float tb_extent(const tb_ctx *ctx, const tb_meas *m)
+{
+    if (m->last == TB_NONE)
+        return 0;
+    if (ctx->p->compress_punct && m->last_kind == K_CLOSE)
+        return m->x - 0.5f * ctx->c[m->last].size;
+    return m->x;
+}
+
+/* Appends kept char j (kind kj).  sp is the first space of the run between
+ * the previous kept char and j, or TB_NONE. */
+static void tb_meas_add(const tb_ctx *ctx, tb_meas *m, size_t j, int kj, size_t sp, tb_plan *pl)
+{
+    const tb_params *p = ctx->p;
+    const tb_char *cj = &ctx->c[j];
+    float x = m->x;
+    m->sp_kept = false;
+    if (m->last != TB_NONE) {
+        const tb_char *cp = &ctx->c[m->last];
+        int kp = m->last_kind;
+        bool pcjk = tb_kind_cjk(kp), jcjk = tb_kind_cjk(kj);
+        if (p->compress_punct) {
+            if (sp == TB_NONE && kp == K_CLOSE && (kj == K_OPEN || kj == K_CLOSE)) {
+                x -= 0.5f * cp->size;      /* 。” ）， 》《: the closing mark's right half goes */
+            } else if (sp == TB_NONE && kp == K_OPEN && kj == K_OPEN) {
+                x -= 0.5f * cj->size;      /* 《（: the second mark's left half goes */
+            } else {
+                if (kp == K_CLOSE)
+                    x -= tb_squeeze(m, pl, 0.5f * cp->size);
+                if (kj == K_OPEN)
+                    x -= tb_squeeze(m, pl, 0.5f * cj->size);
+            }
+        }
+        bool gap = (kp == K_HAN && kj == K_LATIN) || (kp == K_LATIN && kj == K_HAN);
+        if (gap) {
+            /* A source space here collapses into the gap (B.7). */
+            float em = kp == K_HAN ? cp->size : cj->size;
+            float cap = (0.5f - p->cjk_latin_gap) * em;
+            if (cap < 0)
+                cap = 0;
+            x += p->cjk_latin_gap * em + pl->gap_frac * cap + pl->gap_extra;
+            m->gap_cap += cap;
+            m->ngaps++;
+        } else if (sp != TB_NONE && pcjk == jcjk) {
+            /* Spaces next to CJK on one side only are dropped: CJK text
+             * takes no spaces, and punctuation takes no gap. */
+            const tb_char *cs = &ctx->c[sp];
+            float cap = 0.5f * cs->size;
+            m->sp_kept = true;
+            m->sp_origin = x;
+            x += cs->advance + pl->space_frac * cap + pl->space_extra + pl->all_extra;
+            m->space_cap += cap;
+            m->nspaces++;
+            m->nslots++;
+        } else if (sp == TB_NONE && pcjk && jcjk) {
+            x += pl->cjk_extra;
+            m->ncjk++;
+        }
+        x += pl->all_extra;
+        m->nslots++;
+    }
+    m->origin = x;
+    x += cj->advance;
+    if (tb_kind_cjk(kj))
+        x += p->cjk_tracking;
+    m->x = x;
+    m->last = j;
+    m->last_kind = kj;
+    m->nkept++;
+    if (m->all_punct && !tb_punct(cj, kj))
+        m->all_punct = false;
+    if (cj->size > m->max_size)
+        m->max_size = cj->size;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Breaking                                                                */
+
+static float tb_avail(const tb_params *p, size_t line_no)
+{
+    return p->width - (line_no == 0 ? p->first_indent : p->rest_indent);
+}
+
+/* Previous kept (non-space) char before i, not before lo; TB_NONE if none. */
+static size_t tb_prev_kept(const tb_ctx *ctx, size_t i, size_t lo)
+{
+    while (i > lo) {
+        i--;
+        if (tb_kind(&ctx->c[i]) != K_SPACE)
+            return i;
+    }
+    return TB_NONE;
+}
+
+/* Last resort inside an unbreakable run: break before f, or up to a few
+ * chars earlier when that keeps 禁则 (carry a char down with a no-start
+ * mark).  first is the line's first kept char; the result is > first. */
+static size_t tb_emergency(const tb_ctx *ctx, size_t first, size_t f)
+{
+    size_t e = f;
+    for (int step = 0; step <= TB_EMERGENCY_BACK && e > first; step++) {
+        size_t pk = tb_prev_kept(ctx, e, first);
+        if (pk == TB_NONE)
+            break;
+        if (!tb_no_start_at(ctx, e) && !tb_no_line_end(ctx->c[pk].cp))
+            return e;
+        if (pk == first)
+            break;
+        e = pk;
+    }
+    return f;
+}
+
+/* Finds the end of the line starting at s.  Returns the end (exclusive;
+ * includes the '\n' of a forced break), sets *forced, and *nkept to the
+ * number of glyphs the line holds. */
+static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, size_t *nkept)
+{
+    const tb_char *c = ctx->c;
+    tb_meas m;
+    tb_plan pl = tb_natural;
+    size_t last_bo = TB_NONE, first = TB_NONE, f = TB_NONE, sp = TB_NONE, i;
+    bool over = false;
+
+    tb_meas_init(&m);
+    *forced = false;
+    for (i = s; i < ctx->n; i++) {
+        int k = tb_kind(&c[i]);
+        if (k == K_NL)
+            break;
+        if (k == K_SPACE) {
+            if (m.last != TB_NONE && sp == TB_NONE)
+                sp = i;
+            continue;
+        }
+        bool bo = m.last != TB_NONE && tb_can_break(ctx, m.last, m.last_kind, i, k);
+        if (bo && over) {
+            /* End of a no-start cluster that overflowed: push it in if the
+             * line's punctuation can absorb it, else push out. */
+            *nkept = m.nkept;
+            if (ctx->p->compress_punct && tb_extent(ctx, &m) - m.reserve <= avail + TB_EPS)
+                return i;
+            break;
+        }
+        if (bo)
+            last_bo = i;
+        tb_meas t = m;
+        tb_meas_add(ctx, &t, i, k, sp, &pl);
+        sp = TB_NONE;
+        if (m.last == TB_NONE) {
+            first = i;      /* a line always takes its first char, however wide */
+        } else if (!over && tb_extent(ctx, &t) > avail + TB_EPS) {
+            if (bo) {
+                *nkept = m.nkept;
+                return i;
+            }
+            over = true;
+            f = i;
+        }
+        if (over && (!tb_punct(&c[i], k) || i - f >= TB_PUSHIN_MAX))
+            break;          /* not a punctuation cluster: push out now */
+        m = t;
+    }
+    if (!over) {
+        *nkept = m.nkept;
+        if (i < ctx->n) {
+            *forced = true;
+            return i + 1;
+        }
+        return i;
+    }
+    if (i >= ctx->n || c[i].cp == '\n') {
+        /* The paragraph or segment ends inside the cluster. */
+        if (ctx->p->compress_punct && tb_extent(ctx, &m) - m.reserve <= avail + TB_EPS) {
+            *nkept = m.nkept;
+            if (i < ctx->n) {
+                *forced = true;
+                return i + 1;
+            }
+            return i;
+        }
+    }
+    *nkept = 1;  /* only used to tell empty lines apart */
+    if (last_bo != TB_NONE)
+        return last_bo;
+    return tb_emergency(ctx, first, f);
+}
+
+/* Measures chars [a, e) of a line with plan pl (NULL: natural). */
+static void tb_measure(const tb_ctx *ctx, size_t a, size_t e, const tb_plan *plan, tb_meas *m)
+{
+    tb_plan pl = plan ? *plan : tb_natural;
+    size_t sp = TB_NONE;
+    tb_meas_init(m);
+    for (size_t i = a; i < e; i++) {
+        int k = tb_kind(&ctx->c[i]);
+        if (k == K_NL)
+            break;
+        if (k == K_SPACE) {
+            if (m->last != TB_NONE && sp == TB_NONE)
+                sp = i;
+            continue;
+        }
+        tb_meas_add(ctx, m, i, k, sp, &pl);
+        sp = TB_NONE;
+    }
+}
+
+/* 孤字 (B.5 point 5): when the last line of a paragraph (or of a segment
+ * ended by '\n') holds a single char or only punctuation, move the previous
+ * soft break back by one break opportunity. */
+static void tb_orphan(tb_ctx *ctx, tb_line *prev, tb_line *last, float last_avail)
+{
+    tb_meas m;
+    tb_measure(ctx, last->first_char, last->end_char, NULL, &m);
+    if (m.nkept == 0 || (m.nkept > 1 && !m.all_punct))
+        return;
+    size_t lo = prev->first_char;
+    while (lo < prev->end_char && tb_kind(&ctx->c[lo]) == K_SPACE)
+        lo++;
+    size_t k = prev->end_char;
+    for (;;) {
+        size_t j = tb_prev_kept(ctx, k, lo);
+        if (j == TB_NONE || j == lo)
+            return;
+        size_t pk = tb_prev_kept(ctx, j, lo);
+        if (pk == TB_NONE)
+            return;
+        if (tb_can_break(ctx, pk, tb_kind(&ctx->c[pk]), j, tb_kind(&ctx->c[j]))) {
+            tb_measure(ctx, j, last->end_char, NULL, &m);
+            float ext = tb_extent(ctx, &m);
+            if (ctx->p->compress_punct)
+                ext -= m.reserve;
+            if (ext > last_avail + TB_EPS)
+                return;
+            prev->end_char = j;
+            last->first_char = j;
+            return;
+        }
+        k = j;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Layout of one line into pieces                                          */
+
+static bool tb_line_forced(const tb_ctx *ctx, const tb_line *l)
+{
+    return l->end_char > l->first_char && ctx->c[l->end_char - 1].cp == '\n';
+}
+
+/* Appends the glyphs of one line to the result as pieces. */
+typedef struct tb_emitter {
+    tb_result *out;
+    tb_line *l;
+    const tb_plan *pl;
+    float last_x;       /* origin of the current piece's last glyph */
+} tb_emitter;
+
+/* Adds glyph j (kind k) at x, extending the current piece when the piece's
+ * uniform spacing already puts j there: a run draws glyph i at
+ * x + sum(advance + Tc) of the glyphs before it. */
+static int tb_emit(const tb_ctx *ctx, tb_emitter *em, size_t j, int k, float x)
+{
+    tb_result *out = em->out;
+    const tb_char *cj = &ctx->c[j];
+    if (em->l->npieces > 0) {
+        tb_piece *pc = &out->pieces[out->npieces - 1];
+        size_t last = pc->first + pc->count - 1;
+        float want = em->last_x + ctx->c[last].advance + pc->spacing;
+        if (j == last + 1 && pc->style == cj->style && fabsf(want - x) < 1e-3f) {
+            pc->count++;
+            em->last_x = x;
+            return 0;
+        }
+    }
+    if (or_grow(&out->pieces, &out->pieces_cap, out->npieces + 1, sizeof *out->pieces) != 0)
+        return -1;
+    tb_piece *pc = &out->pieces[out->npieces++];
+    pc->first = j;
+    pc->count = 1;
+    pc->x = x;
+    /* The spacing a glyph of this kind gets inside a plain run. */
+    pc->spacing = em->pl->all_extra;
+    if (tb_kind_cjk(k))
+        pc->spacing += ctx->p->cjk_tracking + em->pl->cjk_extra;
+    pc->style = cj->style;
+    em->l->npieces++;
+    em->last_x = x;
+    return 0;
+}
+
+/* Works out the plan of line li (push-in, justification) and its start x,
+ * then emits its pieces. */
+static int tb_layout_line(tb_ctx *ctx, tb_result *out, size_t li)
+{
+    const tb_params *p = ctx->p;
+    tb_line *l = &out->lines[li];
+    float indent = li == 0 ? p->first_indent : p->rest_indent;
+    float avail = p->width - indent;
+    bool last = l->end_char >= ctx->n || tb_line_forced(ctx, l);
+    tb_meas m;
+    tb_plan pl = tb_natural;
+
+    l->first_piece = out->npieces;
+    l->npieces = 0;
+    tb_measure(ctx, l->first_char, l->end_char, NULL, &m);
+    if (m.nkept == 0) {
+        l->width = 0;
+        l->max_size = 0;
+        for (size_t i = l->first_char; i < l->end_char; i++)
+            if (ctx->c[i].size > l->max_size)
+                l->max_size = ctx->c[i].size;
+        return 0;
+    }
+    float ext = tb_extent(ctx, &m);
+    if (p->compress_punct && ext > avail + TB_EPS && m.reserve > 0) {
+        /* Push-in line: compress mid-line punctuation just enough. */
+        float d = ext - avail < m.reserve ? ext - avail : m.reserve;
+        pl.keep = m.reserve - d;
+        ext -= d;
+    }
+    float slack = avail - ext;
+    float x0 = indent;
+    if (p->align == TB_JUSTIFY && !last && slack > 0 && m.nkept > 1) {
+        /* B.5 step 3: gaps and spaces up to their caps, then 均排 over the
+         * CJK gaps; letter-spacing only when nothing else can stretch. */
+        float cap = m.gap_cap + m.space_cap;
+        if (cap > 0) {
+            float frac = slack < cap ? slack / cap : 1.0f;
+            pl.gap_frac = pl.space_frac = frac;
+            slack -= frac * cap;
+        }
+        if (slack > 0) {
+            if (m.ncjk)
+                pl.cjk_extra = slack / (float)m.ncjk;
+            else if (m.nspaces)
+                pl.space_extra = slack / (float)m.nspaces;
+            else if (m.ngaps)
+                pl.gap_extra = slack / (float)m.ngaps;
+            else
+                pl.all_extra = slack / (float)m.nslots;
+        }
+    } else if (slack > 0 && p->align == TB_CENTER) {
+        x0 += slack / 2;
+    } else if (slack > 0 && p->align == TB_RIGHT) {
+        x0 += slack;
+    }
+
+    /* Second pass with the plan: the same arithmetic, now emitting. */
+    tb_plan run = pl;
+    tb_emitter em = {out, l, &pl, 0};
+    tb_meas mb;
+    size_t sp = TB_NONE;
+    tb_meas_init(&mb);
+    for (size_t i = l->first_char; i < l->end_char; i++) {
+        int k = tb_kind(&ctx->c[i]);
+        if (k == K_NL)
+            break;
+        if (k == K_SPACE) {
+            if (mb.last != TB_NONE && sp == TB_NONE)
+                sp = i;
+            continue;
+        }
+        tb_meas_add(ctx, &mb, i, k, sp, &run);
+        if (mb.sp_kept && tb_emit(ctx, &em, sp, K_SPACE, x0 + mb.sp_origin) != 0)
+            return -1;
+        if (tb_emit(ctx, &em, i, k, x0 + mb.origin) != 0)
+            return -1;
+        sp = TB_NONE;
+    }
+    l->width = x0 + tb_extent(ctx, &mb);
+    l->max_size = mb.max_size;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Public                                                                  */
+
+void tb_params_default(tb_params *p, float width)
+{
+    memset(p, 0, sizeof *p);
+    p->width = width;
+    p->align = TB_JUSTIFY;
+    p->cjk_latin_gap = 0.25f;
+    p->compress_punct = true;
+}
+
+void tb_result_free(tb_result *r)
+{
+    if (!r)
+        return;
+    or_free(r->pieces);
+    or_free(r->lines);
+    memset(r, 0, sizeof *r);
+}
+
+static int tb_fail(tb_result *out)
+{
+    tb_result_free(out);
+    return -1;
+}
+
+int tb_break(const tb_char *chars, size_t n, const tb_params *p, tb_result *out)
+{
+    if (!out)
+        return -1;
+    out->npieces = 0;
+    out->nlines = 0;
+    if (!p || (!chars && n))
+        return tb_fail(out);
+    tb_ctx ctx = {chars, n, p, 0, 0, false};
+
+    size_t s = 0;
+    while (s < n) {
+        size_t li = out->nlines, nkept;
+        bool forced;
+        size_t e = tb_find_break(&ctx, s, tb_avail(p, li), &forced, &nkept);
+        if (!forced && e >= n && nkept == 0) {
+            /* Only spaces left: they belong to the previous line. */
+            if (li > 0)
+                out->lines[li - 1].end_char = n;
+            break;
+        }
+        if (or_grow(&out->lines, &out->lines_cap, li + 1, sizeof *out->lines) != 0)
+            return tb_fail(out);
+        tb_line *l = &out->lines[out->nlines++];
+        memset(l, 0, sizeof *l);
+        l->first_char = s;
+        l->end_char = e;
+        if ((forced || e >= n) && li > 0 && !tb_line_forced(&ctx, &out->lines[li - 1]))
+            tb_orphan(&ctx, &out->lines[li - 1], l, tb_avail(p, li));
+        s = e;
+    }
+    for (size_t li = 0; li < out->nlines; li++)
+        if (tb_layout_line(&ctx, out, li) != 0)
+            return tb_fail(out);
+    return 0;
+}
