@@ -14,9 +14,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period cli
+LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli
 
-TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout
+TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).
@@ -80,9 +80,13 @@ $(BUILD)/san/test_%: $(BUILD)/san/test_%.o $(SAN_OBJS)
 # Unit tests (cmocka) and end-to-end tests (the sanitized binary, checked
 # with qpdf, pdffonts, pdftotext and pdftoppm).  tests/run.sh prints the
 # "N passed, N failed" line and fails on any failure or on zero tests.
-check: $(TEST_BINS) $(SAN_BIN)
+$(BUILD)/inkcheck: tests/inkcheck.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(WARN) -O2 $< -o $@
+
+check: $(TEST_BINS) $(SAN_BIN) $(BUILD)/inkcheck
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  OPSREPORT_BIN=$(SAN_BIN) sh tests/run.sh $(TEST_BINS)
+	  OPSREPORT_HOME=$(CURDIR) OPSREPORT_BIN=$(SAN_BIN) INKCHECK=$(BUILD)/inkcheck sh tests/run.sh $(TEST_BINS)
 
 unit-tests: $(TEST_BINS)
 

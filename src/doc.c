@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Where an element may stand.  "block" = in <document>, <cover>, <keep> or
  * <td>/<item>; "inline" = inside anything that holds text. */
@@ -197,6 +198,7 @@ typedef struct doc_checker {
     const char *path;
     diag *d;
     unsigned errors;
+    bool refused;    /* parsing was stopped on purpose: say nothing more */
 } doc_checker;
 
 static void doc_err(doc_checker *c, xmlNodePtr n, const char *fmt, const char *a, const char *b, const char *e)
@@ -434,7 +436,7 @@ static void doc_check_node(doc_checker *c, xmlNodePtr n, int depth)
 
 or_status doc_validate(xmlDocPtr doc, const char *path, diag *d)
 {
-    doc_checker c = {path, d, 0};
+    doc_checker c = {path, d, 0, false};
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root) {
         diag_error(d, path, 0, "no root element (expected <document>)");
@@ -451,7 +453,7 @@ or_status doc_validate(xmlDocPtr doc, const char *path, diag *d)
 static void doc_xml_error(void *ctx, xmlErrorPtr e)
 {
     doc_checker *c = ctx;
-    if (!e || e->level < XML_ERR_ERROR)
+    if (!e || e->level < XML_ERR_ERROR || c->refused)
         return;
     char msg[512];
     size_t n = strlen(e->message ? e->message : "");
@@ -461,31 +463,56 @@ static void doc_xml_error(void *ctx, xmlErrorPtr e)
     c->errors++;
 }
 
+/* Documents take no DTD: refusing it when the parser meets it means no
+ * entity is ever declared, so none can be expanded or fetched. */
+static void doc_refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
+{
+    (void)name;
+    (void)ext_id;
+    (void)sys_id;
+    xmlParserCtxtPtr ctxt = ctx;
+    doc_checker *c = ctxt->_private;
+    diag_error(c->d, c->path, ctxt->input ? ctxt->input->line : 0,
+               "a DOCTYPE declaration (documents take no DTD; remove it)");
+    c->errors++;
+    c->refused = true;
+    xmlStopParser(ctxt);
+}
+
 or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len, diag *d)
 {
-    doc_checker c = {path, d, 0};
+    doc_checker c = {path, d, 0, false};
     *out = NULL;
+    if (!mem) {
+        /* A FIFO or a device would be read forever: only regular files. */
+        struct stat sb;
+        if (stat(path, &sb) != 0) {
+            diag_error(d, path, 0, "cannot open the document: %s", strerror(errno));
+            return OR_EINPUT;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            diag_error(d, path, 0, "not a regular file (expected an XML document file)");
+            return OR_EINPUT;
+        }
+    }
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return diag_nomem(d);
+    ctxt->_private = &c;
+    ctxt->sax->internalSubset = doc_refuse_dtd;
     xmlSetStructuredErrorFunc(&c, doc_xml_error);
-    int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA;
+    int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
     xmlDocPtr doc = mem ? xmlCtxtReadMemory(ctxt, mem, (int)len, path, NULL, opts)
                         : xmlCtxtReadFile(ctxt, path, NULL, opts);
     xmlSetStructuredErrorFunc(NULL, NULL);
     xmlFreeParserCtxt(ctxt);
-    if (!doc) {
+    if (!doc || c.refused || c.errors) {
         if (!c.errors)
             diag_error(d, path, 0, "cannot read the document (expected a readable XML file)");
-        return OR_EINPUT;
-    }
-    if (doc->intSubset || doc->extSubset) {
-        diag_error(d, path, doc->intSubset ? doc_line((xmlNodePtr)doc->intSubset) : 0,
-                   "a DOCTYPE declaration (documents take no DTD; remove it)");
         xmlFreeDoc(doc);
         return OR_EINPUT;
     }
-    if (c.errors || doc_validate(doc, path, d) != OR_OK) {
+    if (doc_validate(doc, path, d) != OR_OK) {
         xmlFreeDoc(doc);
         return OR_EINPUT;
     }

@@ -45,6 +45,7 @@ typedef struct lay_text {
     tb_result tb;
     float line_h;        /* minimum line pitch */
     bool last_was_space; /* pending collapsed white space */
+    bool keep_spaces;    /* labels: spaces are text, not layout */
 } lay_text;
 
 typedef struct lay_toc_entry {
@@ -162,6 +163,14 @@ static or_status lay_put_str(lay *L, lay_text *t, const char *s, const lay_font 
     size_t len = strlen(s), pos = 0;
     while (pos < len) {
         uint32_t cp = utf8_next(s, len, &pos, NULL);
+        if (t->keep_spaces && lay_is_space(cp)) {
+            /* A no-break space is a glyph to the line breaker, which would
+             * fold a plain space beside CJK punctuation ("— 1 —"). */
+            or_status st = lay_put(L, t, 0x00A0, f, 0, line);
+            if (st)
+                return st;
+            continue;
+        }
         if (lay_is_space(cp)) {
             t->last_was_space = true;
             continue;
@@ -312,20 +321,34 @@ static or_status lay_draw_line(lay *L, size_t page, const lay_text *t, size_t li
     float baseline = top + (line_h - ln->max_size) / 2 + ln->max_size * 0.86f;
     buf b;
     buf_init(&b, 0);
-    for (size_t pi = ln->first_piece; pi < ln->first_piece + ln->npieces; pi++) {
-        const tb_piece *pc = &t->tb.pieces[pi];
-        const lay_style *st = &L->styles[pc->style];
+    /* Underlines run unbroken across neighbouring underlined pieces (the
+     * gaps between Han characters and digits belong to the underline). */
+    float ul_from = 0, ul_to = 0, ul_y = 0;
+    bool ul_open = false;
+    for (size_t pi = ln->first_piece; pi <= ln->first_piece + ln->npieces; pi++) {
+        const tb_piece *pc = pi < ln->first_piece + ln->npieces ? &t->tb.pieces[pi] : NULL;
+        const lay_style *st = pc ? &L->styles[pc->style] : NULL;
+        if (ul_open && (!st || !(st->flags & LS_UNDERLINE))) {
+            ul_open = false;
+            if (dl_line_add(L->dl, page, ul_from, ul_y, ul_to, ul_y, 0.6f, DL_BLACK) != 0) {
+                buf_free(&b);
+                return lay_nomem(L);
+            }
+        }
+        if (!pc)
+            break;
         float px = x + pc->x;
         float width = 0;
         for (size_t c = pc->first; c < pc->first + pc->count; c++)
             width += t->chars[c].advance + pc->spacing;
         if (st->flags & LS_UNDERLINE) {
-            float uy = lay_pdf_y(L, baseline + st->size * 0.15f);
-            if (dl_line_add(L->dl, page, px, uy, px + width - ((st->flags & LS_BLANK) ? 0 : pc->spacing), uy,
-                            0.6f, st->color) != 0) {
-                buf_free(&b);
-                return lay_nomem(L);
+            float end = px + width - ((st->flags & LS_BLANK) ? 0 : pc->spacing);
+            if (!ul_open) {
+                ul_open = true;
+                ul_from = px;
+                ul_y = lay_pdf_y(L, baseline + st->size * 0.15f);
             }
+            ul_to = end;
         }
         if (st->flags & LS_BLANK)
             continue;
@@ -372,7 +395,7 @@ static or_status lay_draw_line(lay *L, size_t page, const lay_text *t, size_t li
 static or_status lay_text_at(lay *L, size_t page, float x, float baseline_from_top, const char *utf8,
                              const lay_font *f, int align, float *width)
 {
-    lay_text t = {0};
+    lay_text t = {.keep_spaces = true};
     or_status st = lay_put_str(L, &t, utf8, f, 0);
     if (st == OR_OK)
         st = lay_break(L, &t, 1e6f, 0, 0, TB_LEFT, 0);
@@ -702,13 +725,17 @@ static void lay_list_marker(const char *type, int n, char *out, size_t size)
 }
 
 /* A paragraph with a hanging marker: the marker at `indent`, the text and
- * its continuation lines half an em after the marker. */
+ * its continuation lines just after the marker. */
 static or_status lay_marked(lay *L, xmlNodePtr n, const char *marker, float indent)
 {
     lay_font f = lay_body_font(L);
     lay_text t = {0};
     t.line_h = L->line_h;
-    float text_x = indent + (*marker ? lay_measure(L, marker, &f) + 0.5f * f.size : 0);
+    /* A marker that ends in a full-width mark, as （1）, brings its own space. */
+    size_t mlen = strlen(marker);
+    bool full_width_end = mlen >= 3 && (unsigned char)marker[mlen - 3] >= 0xE0;
+    float gap = full_width_end ? 0.15f * f.size : 0.5f * f.size;
+    float text_x = indent + (*marker ? lay_measure(L, marker, &f) + gap : 0);
     or_status st = lay_collect(L, &t, n, &f);
     if (st == OR_OK)
         st = lay_break(L, &t, L->body_w, text_x, text_x, TB_JUSTIFY, L->gbt ? L->tracking : 0);

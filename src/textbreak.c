@@ -94,6 +94,8 @@ bool tb_is_cjk(uint32_t cp)
 
 bool tb_no_line_start(uint32_t cp)
 {
+    if (cp >= 0x3400 && cp <= 0xF8FF)
+        return false;       /* fast path: ideographs, hangul */
     switch (cp) {
     /* 点号 */
     case 0x3002: case 0xFF0C: case 0x3001: case 0xFF1B: case 0xFF1A:
@@ -117,6 +119,8 @@ bool tb_no_line_start(uint32_t cp)
 
 bool tb_no_line_end(uint32_t cp)
 {
+    if (cp >= 0x3400 && cp <= 0xF8FF)
+        return false;
     switch (cp) {
     case 0x201C: case 0x2018: case 0x300E: case 0x300C: case 0x301D:
     case 0xFF08: case 0x3014: case 0x3010: case 0x3016: case 0xFF3B: case 0xFF5B:
@@ -342,6 +346,8 @@ static bool tb_can_break(tb_ctx *ctx, size_t p, int kp, size_t j, int kj)
     const tb_char *c = ctx->c;
     uint32_t a = c[p].cp, b = c[j].cp;
     bool space = p + 1 < j;
+    if (kp == K_HAN && kj == K_HAN)
+        return true;        /* fast path: no letter is in any 禁则 table */
     if (!space && tb_nosplit_pair(a, b))
         return false;
     if (tb_no_start_at(ctx, j))
@@ -572,10 +578,10 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
     return tb_emergency(ctx, first, f);
 }
 
-/* Measures chars [a, e) of a line with plan pl (NULL: natural). */
-static void tb_measure(const tb_ctx *ctx, size_t a, size_t e, const tb_plan *plan, tb_meas *m)
+/* Measures chars [a, e) of a line at natural width. */
+static void tb_measure(const tb_ctx *ctx, size_t a, size_t e, tb_meas *m)
 {
-    tb_plan pl = plan ? *plan : tb_natural;
+    tb_plan pl = tb_natural;
     size_t sp = TB_NONE;
     tb_meas_init(m);
     for (size_t i = a; i < e; i++) {
@@ -598,7 +604,7 @@ static void tb_measure(const tb_ctx *ctx, size_t a, size_t e, const tb_plan *pla
 static void tb_orphan(tb_ctx *ctx, tb_line *prev, tb_line *last, float last_avail)
 {
     tb_meas m;
-    tb_measure(ctx, last->first_char, last->end_char, NULL, &m);
+    tb_measure(ctx, last->first_char, last->end_char, &m);
     if (m.nkept == 0 || (m.nkept > 1 && !m.all_punct))
         return;
     size_t lo = prev->first_char;
@@ -613,7 +619,7 @@ static void tb_orphan(tb_ctx *ctx, tb_line *prev, tb_line *last, float last_avai
         if (pk == TB_NONE)
             return;
         if (tb_can_break(ctx, pk, tb_kind(&ctx->c[pk]), j, tb_kind(&ctx->c[j]))) {
-            tb_measure(ctx, j, last->end_char, NULL, &m);
+            tb_measure(ctx, j, last->end_char, &m);
             float ext = tb_extent(ctx, &m);
             if (ctx->p->compress_punct)
                 ext -= m.reserve;
@@ -678,7 +684,7 @@ static int tb_emit(const tb_ctx *ctx, tb_emitter *em, size_t j, int k, float x)
 
 /* Works out the plan of line li (push-in, justification) and its start x,
  * then emits its pieces. */
-static int tb_layout_line(tb_ctx *ctx, tb_result *out, size_t li)
+static int tb_layout_line(const tb_ctx *ctx, tb_result *out, size_t li)
 {
     const tb_params *p = ctx->p;
     tb_line *l = &out->lines[li];
@@ -690,7 +696,7 @@ static int tb_layout_line(tb_ctx *ctx, tb_result *out, size_t li)
 
     l->first_piece = out->npieces;
     l->npieces = 0;
-    tb_measure(ctx, l->first_char, l->end_char, NULL, &m);
+    tb_measure(ctx, l->first_char, l->end_char, &m);
     if (m.nkept == 0) {
         l->width = 0;
         l->max_size = 0;

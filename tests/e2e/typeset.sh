@@ -1,0 +1,139 @@
+#!/bin/sh
+# End-to-end tests of `opsreport typeset`: real PDF readers on real output.
+. tests/e2e/lib.sh
+D=tests/data/typeset
+T=$E2E_TMP
+INK=${INKCHECK:-build/inkcheck}
+
+# --- the showcase: every element of the vocabulary --------------------------
+SHOW=samples/typeset/showcase.xml
+if "$BIN" typeset -q "$SHOW" -o "$T/show.pdf" 2>"$T/show.err"; then pass "showcase renders"; else fail "showcase renders" "$(cat "$T/show.err")"; fi
+expect "qpdf --check is clean" qpdf --check "$T/show.pdf"
+pdffonts "$T/show.pdf" > "$T/fonts.txt" 2>&1
+if [ "$(awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { bad++ } END { print bad + 0 }' "$T/fonts.txt")" = 0 ] \
+   && [ "$(awk 'NR > 2' "$T/fonts.txt" | wc -l)" -ge 4 ]; then
+    pass "every font embedded and subset"
+else
+    fail "every font embedded and subset" "$(cat "$T/fonts.txt")"
+fi
+if grep -q 'HPDF.*WenQuanYiZenHei' "$T/fonts.txt" && grep -q 'UKaiCN' "$T/fonts.txt" && grep -q 'UMingCN' "$T/fonts.txt" \
+   && grep -q 'HanaMin' "$T/fonts.txt"; then pass "song, hei, kai and the plane-2 face are used"; else fail "families used" "$(cat "$T/fonts.txt")"; fi
+pdfinfo "$T/show.pdf" > "$T/info.txt" 2>&1
+for field in "Title: *运维工作月度总结报告（2026年7月）" "Author: *首信云技术有限公司" "Subject: *网站技术运维月度报告" \
+             "Keywords: *运维,月报,巡检,可用性" "Creator: *opsreport" "CreationDate: *Mon Aug  3 16:00:00 2026 UTC"; do
+    if grep -q "^$field" "$T/info.txt"; then pass "info ${field%%:*}"; else fail "info ${field%%:*}" "$(cat "$T/info.txt")"; fi
+done
+pages=$(awk '/^Pages:/ { print $2 }' "$T/info.txt")
+if [ "$pages" -ge 9 ] && [ "$pages" -le 11 ]; then pass "showcase page count ($pages)"; else fail "showcase page count" "$pages"; fi
+pdftotext "$T/show.pdf" "$T/show.txt" 2>"$T/pdftotext.err"
+if [ ! -s "$T/pdftotext.err" ]; then pass "pdftotext reads without warnings"; else fail "pdftotext warnings" "$(head -3 "$T/pdftotext.err")"; fi
+for s in "本月“三城一区”VR 实景网站运行平稳，未发生安全事件。" "生僻字测试：𠮷野家" "第 2 页 共 9 页" "内部资料" "注意保密" \
+         "https://kw.beijing.gov.cn/" "破折号——和省略号……" "¥208,800.00" "一、本月运维工作概述" "（一）关键指标" "1.原因分析" "（1）整改措施"; do
+    if grep -qF "$s" "$T/show.txt"; then pass "text: $s"; else fail "text: $s" "not in pdftotext output"; fi
+done
+pdftotext -layout "$T/show.pdf" "$T/layout.txt" 2>/dev/null
+if grep -Eq '页面业务可用性巡检 +每日至少 1 次 +31/31 次 +达标' "$T/layout.txt"; then pass "table extracts row by row"; else fail "table row order" "$(grep -n 页面业务 "$T/layout.txt")"; fi
+n=$(grep -c '序号 *日期 *巡检内容 *结果' "$T/layout.txt")
+if [ "$n" -ge 3 ]; then pass "long table header repeated on $n pages"; else fail "repeated header" "seen $n times"; fi
+qpdf --json "$T/show.pdf" > "$T/show.json" 2>/dev/null
+for b in "一、本月运维工作概述" "（一）关键指标" "五、签字与盖章"; do
+    if grep -qF "\"$b\"" "$T/show.json" || grep -qF "$b" "$T/show.json"; then pass "bookmark $b"; else fail "bookmark $b" "missing from outlines"; fi
+done
+if python3 -c 1 2>/dev/null; then
+    depth=$(python3 - "$T/show.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+def depth(items, d=1):
+    return max([d] + [depth(i.get("kids", []), d + 1) for i in items if i.get("kids")])
+print(depth(j.get("outlines", [])))
+PY
+)
+    if [ "$depth" -ge 3 ]; then pass "bookmarks nest by heading level ($depth)"; else fail "bookmark nesting" "$depth"; fi
+fi
+if pdftotext -f 2 -l 2 "$T/show.pdf" - 2>/dev/null | grep -q '^一、本月运维工作概述'; then pass "contents page present"; else fail "contents page"; fi
+# The contents must give the page each heading is really on.
+toc_page=$(pdftotext -f 2 -l 2 -layout "$T/show.pdf" - 2>/dev/null | awk '/四、长表格/ { print $NF }')
+real_page=""
+p=3
+while [ "$p" -le "$pages" ]; do
+    if pdftotext -f "$p" -l "$p" "$T/show.pdf" - 2>/dev/null | grep -q '^四、长表格'; then real_page=$((p - 1)); break; fi
+    p=$((p + 1))
+done
+if [ -n "$toc_page" ] && [ "$toc_page" = "$real_page" ]; then pass "contents page number is right ($toc_page)"; else fail "contents page number" "toc says '$toc_page', heading is on $real_page"; fi
+
+# --- determinism ---------------------------------------------------------------
+"$BIN" typeset -q "$SHOW" -o "$T/show2.pdf" 2>/dev/null
+expect "same input gives byte-identical PDF" cmp "$T/show.pdf" "$T/show2.pdf"
+SOURCE_DATE_EPOCH=1780000000 "$BIN" typeset -q "$SHOW" -o "$T/epoch.pdf" 2>/dev/null
+if pdfinfo "$T/epoch.pdf" 2>/dev/null | grep -q 'CreationDate: *Thu May 28 20:26:40 2026 UTC'; then pass "SOURCE_DATE_EPOCH sets the date"; else fail "SOURCE_DATE_EPOCH" "$(pdfinfo "$T/epoch.pdf" | grep Date)"; fi
+
+# --- glyphs render: every character cell of a known sample has ink ----------
+"$BIN" typeset -q "$D/ink.xml" -o "$T/ink.pdf" 2>/dev/null
+pdftoppm -r 100 -gray -f 1 -l 1 "$T/ink.pdf" "$T/ink" 2>/dev/null
+pgm=$(ls "$T"/ink*.pgm 2>/dev/null | head -n 1)
+# Report profile: margins 25 mm, lines 20 pt, 12 pt glyphs centred on the
+# line, baseline 12.19 pt below the line top; each cell inset by 1.5 pt.
+boxes=$(awk 'BEGIN {
+    left = 25 * 72 / 25.4; top = left
+    split("12 12 12 12 3", n, " ")
+    for (line = 0; line < 5; line++) {
+        base = top + line * 20 + 4 + 12 * 0.86
+        for (i = 0; i < n[line + 1]; i++)
+            printf "%.2f %.2f 9 9 ", left + i * 12 + 1.5, base - 12 * 0.88 + 1.5
+    }
+}')
+# shellcheck disable=SC2086
+if [ -n "$pgm" ] && "$INK" "$pgm" 100 $boxes > "$T/ink.txt"; then pass "every character cell has ink (song, hei, kai, fangsong, 𠮷)"; else fail "ink" "$(tail -n 3 "$T/ink.txt" 2>/dev/null)"; fi
+# and the space between the lines has none (the checker really looks)
+if [ -n "$pgm" ] && ! "$INK" "$pgm" 100 200 300 50 50 > /dev/null; then pass "ink checker sees blank paper as blank"; else fail "ink control" "an empty box had ink"; fi
+if pdftotext "$T/ink.pdf" - 2>/dev/null | grep -q '𠮷𠮷𠮷'; then pass "plane-2 character extracts as itself"; else fail "plane-2 extraction"; fi
+
+# --- the GB/T 9704 grid: 28 characters a line, "— 1 —" -------------------------
+"$BIN" typeset -q "$D/grid.xml" -o "$T/grid.pdf" 2>/dev/null
+pdftotext "$T/grid.pdf" "$T/grid.txt" 2>/dev/null
+l1=$(sed -n 1p "$T/grid.txt"); l2=$(sed -n 2p "$T/grid.txt"); l3=$(sed -n 3p "$T/grid.txt")
+if [ "$l1" = "一二三四五六七八九十一二三四五六七八九十一二三四五六七八" ] && [ "$l2" = "甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛" ] && [ "$l3" = "二三四五" ]; then
+    pass "gbt9704 grid: 28 characters a line"
+else
+    fail "gbt9704 grid" "got '$l1' / '$l2' / '$l3'"
+fi
+if grep -q '^— 1 —$' "$T/grid.txt"; then pass "gbt9704 page number — 1 —"; else fail "gbt9704 page number" "$(grep '—' "$T/grid.txt")"; fi
+"$BIN" typeset -q samples/typeset/gbt9704.xml -o "$T/gbt.pdf" 2>/dev/null
+expect "gbt9704 sample passes qpdf" qpdf --check "$T/gbt.pdf"
+
+# --- a character no font has: a visible box and a warning -----------------
+"$BIN" typeset "$D/missing-glyph.xml" -o "$T/missing.pdf" 2>"$T/missing.err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q 'missing-glyph.xml:3: warning: no font covers U+10FFFD' "$T/missing.err"; then pass "uncovered character warns with its place"; else fail "uncovered character" "rc=$rc $(cat "$T/missing.err")"; fi
+if pdftotext "$T/missing.pdf" - 2>/dev/null | tr -d '\n' | grep -q '前文后文'; then pass "text around the missing character is kept"; else fail "text around missing"; fi
+
+# --- bad input: file:line, exit status, nothing written -------------------------
+check_error() {   # name, expected status, expected message (grep -E), args...
+    name=$1; want=$2; msg=$3; shift 3
+    "$BIN" "$@" > "$T/err.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq "$want" ] && grep -Eq "$msg" "$T/err.out"; then pass "$name"; else fail "$name" "status $rc (expected $want): $(cat "$T/err.out")"; fi
+}
+check_error "malformed XML" 1 'malformed.xml:4: error: malformed XML' typeset "$D/malformed.xml" -o "$T/bad.pdf"
+check_error "unknown element" 1 'unknown.xml:4: error: unknown element <paragraph>' typeset "$D/unknown.xml" -o "$T/bad.pdf"
+check_error "bad attribute value" 1 'unknown.xml:5: error: align="middle" on <p> \(expected justify/left/center/right\)' typeset "$D/unknown.xml" -o "$T/bad.pdf"
+check_error "columns wider than the page" 1 'wide-table.xml:3: error: the fixed column widths need 200.0 mm' typeset "$D/wide-table.xml" -o "$T/bad.pdf"
+check_error "missing image" 1 "no-image.xml:3: error: image '.*no-such.png' does not exist" typeset "$D/no-image.xml" -o "$T/bad.pdf"
+check_error "not an image" 1 "not-image.xml:3: error: '.*not-an-image.png' is not a PNG or JPEG image" typeset "$D/not-image.xml" -o "$T/bad.pdf"
+check_error "DOCTYPE refused" 1 'doctype.xml:2: error: a DOCTYPE declaration' typeset "$D/doctype.xml" -o "$T/bad.pdf"
+check_error "missing font file" 1 "bad-fonts.conf:1: error: font file '/nonexistent/font.ttf' not found" typeset "$D/ink.xml" -o "$T/bad.pdf" --fonts "$D/bad-fonts.conf"
+check_error "missing input file" 1 'no-such.xml: error: cannot open the document' typeset "$D/no-such.xml" -o "$T/bad.pdf"
+mkfifo "$T/fifo.xml"
+check_error "FIFO refused, not read" 1 'fifo.xml: error: not a regular file' typeset "$T/fifo.xml" -o "$T/bad.pdf"
+check_error "no command" 2 'a command is missing' 
+check_error "unknown command" 2 'unknown command frobnicate' frobnicate
+check_error "unknown option" 2 'unknown option --colour' typeset "$SHOW" --colour -o "$T/bad.pdf"
+check_error "typeset without -o" 2 'typeset needs -o' typeset "$SHOW"
+check_error "unwritable output directory" 3 'error' typeset "$D/ink.xml" -o /nonexistent-dir/out.pdf
+if [ ! -e "$T/bad.pdf" ]; then pass "no output from failed runs"; else fail "failed runs wrote a file"; fi
+
+# A good PDF is never replaced by a failed run, and no temporary file stays.
+cp "$T/show.pdf" "$T/keep.pdf"
+"$BIN" typeset -q "$D/not-image.xml" -o "$T/keep.pdf" 2>/dev/null
+expect "existing PDF untouched by a failed run" cmp "$T/show.pdf" "$T/keep.pdf"
+if [ -z "$(ls "$T" | grep -E 'keep\.pdf.+|bad\.pdf')" ]; then pass "no temporary files left"; else fail "leftovers" "$(ls "$T")"; fi
