@@ -16,7 +16,7 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # joins the build when it is ready.
 LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli
 
-TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records
+TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records textbreak
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).

@@ -176,11 +176,13 @@ static int cli_typeset(int argc, char **argv)
         st = cli_open_fonts(&o, &fs, &d);
     if (st == OR_OK)
         st = layout_document(doc, o.input, fs, &lo, &dl, &d);
+    /* The display list holds copies of everything it needs: the tree can
+     * go before libharu builds its own copy of every page. */
+    xmlFreeDoc(doc);
     if (st == OR_OK)
         st = pdf_write(&dl, fs, o.output, &d);
     dl_doc_free(&dl);
     fontset_free(fs);
-    xmlFreeDoc(doc);
     if (st != OR_OK && d.errors > 1)
         fprintf(stderr, "opsreport: %u errors; nothing written\n", d.errors);
     else if (st != OR_OK)

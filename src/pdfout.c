@@ -32,6 +32,15 @@ typedef struct pdf_writer {
     pdf_image_slot *images;
     size_t nimages, images_cap;
     buf text;                   /* one run, re-encoded for the subset */
+    /* What the current page's content stream has already set, so that a
+     * state is written only when it changes (a 1,000-page report has
+     * hundreds of thousands of runs and cell borders). */
+    struct pdf_gstate {
+        bool fill_set, stroke_set, width_set, dash_set, in_text;
+        dl_color fill, stroke;
+        float width, dash, size;
+        HPDF_Font font;
+    } gs;
 } pdf_writer;
 
 /* libharu calls this on every failure; the calling function then returns
@@ -54,6 +63,58 @@ static or_status check(pdf_writer *w, or_status kind, const char *what, size_t p
     diag_error(w->d, w->path, 0, "libharu error 0x%04lX (detail %lu) while %s on page %zu",
                (unsigned long)w->code, (unsigned long)w->detail, what, page + 1);
     return kind;
+}
+
+static bool same_color(dl_color a, dl_color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
+
+static void gs_fill(pdf_writer *w, HPDF_Page page, dl_color c)
+{
+    if (w->gs.fill_set && same_color(w->gs.fill, c))
+        return;
+    HPDF_Page_SetRGBFill(page, c.r, c.g, c.b);
+    w->gs.fill = c;
+    w->gs.fill_set = true;
+}
+
+static void gs_stroke(pdf_writer *w, HPDF_Page page, float width, dl_color c, float dash)
+{
+    if (!w->gs.width_set || w->gs.width != width) {
+        HPDF_Page_SetLineWidth(page, width);
+        w->gs.width = width;
+        w->gs.width_set = true;
+    }
+    if (!w->gs.stroke_set || !same_color(w->gs.stroke, c)) {
+        HPDF_Page_SetRGBStroke(page, c.r, c.g, c.b);
+        w->gs.stroke = c;
+        w->gs.stroke_set = true;
+    }
+    if (!w->gs.dash_set || w->gs.dash != dash) {
+        if (dash > 0) {
+            /* libharu takes whole-point dash lengths */
+            long n = lroundf(dash);
+            HPDF_UINT16 ptn[2];
+            ptn[0] = ptn[1] = (HPDF_UINT16)(n < 1 ? 1 : n > 1000 ? 1000 : n);
+            HPDF_Page_SetDash(page, ptn, 2, 0);
+        } else {
+            HPDF_Page_SetDash(page, NULL, 0, 0);
+        }
+        w->gs.dash = dash;
+        w->gs.dash_set = true;
+    }
+}
+
+/* Paths may not be built inside a text object: close it first. */
+static void gs_end_text(pdf_writer *w, HPDF_Page page)
+{
+    if (w->gs.in_text) {
+        HPDF_Page_EndText(page);
+        w->gs.in_text = false;
+    }
+}
+
+static void gs_reset(pdf_writer *w)
+{
+    memset(&w->gs, 0, sizeof w->gs);
 }
 
 static or_status mark_text(const dl_doc *doc, fontset *fs, diag *d, const char *path)
@@ -167,40 +228,30 @@ static or_status draw_text(pdf_writer *w, HPDF_Page page, const dl_text *t, size
     if (!s)
         return diag_nomem(w->d);
     HPDF_TextRenderingMode mode = t->fake_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
-    HPDF_Page_SetRGBFill(page, t->color.r, t->color.g, t->color.b);
-    if (t->fake_bold) {
-        HPDF_Page_SetRGBStroke(page, t->color.r, t->color.g, t->color.b);
-        HPDF_Page_SetLineWidth(page, t->size * 0.03f);
+    gs_fill(w, page, t->color);
+    if (t->fake_bold)
+        gs_stroke(w, page, t->size * 0.03f, t->color, 0);
+    if (!w->gs.in_text) {
+        HPDF_Page_BeginText(page);
+        w->gs.in_text = true;
     }
-    HPDF_Page_BeginText(page);
-    HPDF_Page_SetFontAndSize(page, font, t->size);
+    if (w->gs.font != font || w->gs.size != t->size) {
+        HPDF_Page_SetFontAndSize(page, font, t->size);
+        w->gs.font = font;
+        w->gs.size = t->size;
+    }
     if (HPDF_Page_GetCharSpace(page) != t->char_spacing)
         HPDF_Page_SetCharSpace(page, t->char_spacing);
     if (HPDF_Page_GetTextRenderingMode(page) != mode)
         HPDF_Page_SetTextRenderingMode(page, mode);
     HPDF_Page_TextOut(page, t->x, t->y, s);
-    HPDF_Page_EndText(page);
     return check(w, OR_ESYS, "drawing text", pno);
-}
-
-static void stroke_style(HPDF_Page page, float width, dl_color c, float dash)
-{
-    HPDF_Page_SetLineWidth(page, width);
-    HPDF_Page_SetRGBStroke(page, c.r, c.g, c.b);
-    if (dash > 0) {
-        /* libharu takes whole-point dash lengths */
-        long n = lroundf(dash);
-        HPDF_UINT16 ptn[2];
-        ptn[0] = ptn[1] = (HPDF_UINT16)(n < 1 ? 1 : n > 1000 ? 1000 : n);
-        HPDF_Page_SetDash(page, ptn, 2, 0);
-    } else {
-        HPDF_Page_SetDash(page, NULL, 0, 0);
-    }
 }
 
 static or_status draw_line(pdf_writer *w, HPDF_Page page, const dl_line *l, size_t pno)
 {
-    stroke_style(page, l->width, l->color, l->dash);
+    gs_end_text(w, page);
+    gs_stroke(w, page, l->width, l->color, l->dash);
     HPDF_Page_MoveTo(page, l->x1, l->y1);
     HPDF_Page_LineTo(page, l->x2, l->y2);
     HPDF_Page_Stroke(page);
@@ -224,10 +275,11 @@ static or_status draw_rect(pdf_writer *w, HPDF_Page page, const dl_rect *r, size
     bool stroke = r->line_width > 0;
     if (!stroke && !r->fill)
         return OR_OK;
+    gs_end_text(w, page);
     if (stroke)
-        stroke_style(page, r->line_width, r->stroke, 0);
+        gs_stroke(w, page, r->line_width, r->stroke, 0);
     if (r->fill)
-        HPDF_Page_SetRGBFill(page, r->fill_color.r, r->fill_color.g, r->fill_color.b);
+        gs_fill(w, page, r->fill_color);
     HPDF_Page_Rectangle(page, r->x, r->y, r->w, r->h);
     paint(page, r->fill, stroke, false);
     return check(w, OR_ESYS, "drawing a rectangle", pno);
@@ -238,10 +290,11 @@ static or_status draw_path(pdf_writer *w, HPDF_Page page, const dl_path *p, size
     bool stroke = p->width > 0;
     if (p->npoints < 2 || (!stroke && !p->fill))
         return OR_OK;
+    gs_end_text(w, page);
     if (stroke)
-        stroke_style(page, p->width, p->stroke, 0);
+        gs_stroke(w, page, p->width, p->stroke, 0);
     if (p->fill)
-        HPDF_Page_SetRGBFill(page, p->fill_color.r, p->fill_color.g, p->fill_color.b);
+        gs_fill(w, page, p->fill_color);
     HPDF_Page_MoveTo(page, p->xy[0], p->xy[1]);
     for (size_t i = 1; i < p->npoints; i++)
         HPDF_Page_LineTo(page, p->xy[2 * i], p->xy[2 * i + 1]);
@@ -272,6 +325,7 @@ static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, s
             return diag_nomem(w->d);
         w->images[w->nimages++] = (pdf_image_slot){im->path, img};
     }
+    gs_end_text(w, page);
     HPDF_Page_DrawImage(page, img, im->x, im->y, im->w, im->h);
     return check(w, OR_ESYS, "drawing an image", pno);
 }
@@ -284,7 +338,8 @@ static or_status draw_missing(pdf_writer *w, HPDF_Page page, const dl_missing *m
     float x0 = m->x + lw, y0 = m->y - 0.12f * s + lw;
     float x1 = m->x + s - lw, y1 = m->y + 0.88f * s - lw;
     dl_color red = {PDF_MISSING_RED, 0, 0};
-    stroke_style(page, lw, red, 0);
+    gs_end_text(w, page);
+    gs_stroke(w, page, lw, red, 0);
     HPDF_Page_Rectangle(page, x0, y0, x1 - x0, y1 - y0);
     HPDF_Page_MoveTo(page, x0, y0);
     HPDF_Page_LineTo(page, x1, y1);
@@ -298,6 +353,7 @@ static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, siz
 {
     HPDF_Page_SetWidth(page, pg->width);
     HPDF_Page_SetHeight(page, pg->height);
+    gs_reset(w);
     or_status st = check(w, OR_EINPUT, "setting the page size", pno);
     for (size_t i = 0; i < pg->nops && st == OR_OK; i++) {
         const dl_op *op = &pg->ops[i];
@@ -310,7 +366,8 @@ static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, siz
         case DL_MISSING: st = draw_missing(w, page, &op->u.missing, pno); break;
         }
     }
-    return st;
+    gs_end_text(w, page);
+    return st == OR_OK ? check(w, OR_ESYS, "ending a page", pno) : st;
 }
 
 static or_status write_outline(pdf_writer *w, const dl_doc *doc, HPDF_Page *pages)

@@ -646,7 +646,7 @@ typedef struct tb_emitter {
     tb_result *out;
     tb_line *l;
     const tb_plan *pl;
-    float last_x;       /* origin of the current piece's last glyph */
+    float last_x;       /* where the current piece draws its last glyph */
 } tb_emitter;
 
 /* Adds glyph j (kind k) at x, extending the current piece when the piece's
@@ -661,8 +661,10 @@ static int tb_emit(const tb_ctx *ctx, tb_emitter *em, size_t j, int k, float x)
         size_t last = pc->first + pc->count - 1;
         float want = em->last_x + ctx->c[last].advance + pc->spacing;
         if (j == last + 1 && pc->style == cj->style && fabsf(want - x) < 1e-3f) {
+            /* Track where the run really draws it, so that rounding
+             * differences cannot add up along a long run. */
             pc->count++;
-            em->last_x = x;
+            em->last_x = want;
             return 0;
         }
     }

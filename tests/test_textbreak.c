@@ -26,7 +26,7 @@ typedef struct fx {
 /* Curly quotes, dashes and the ellipsis come from the CJK font: full width. */
 static bool wide_cp(uint32_t cp)
 {
-    return tb_is_cjk(cp) || cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
+    return tb_is_cjk(cp) || cp == 0x2103 || cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019 ||
            cp == 0x2014 || cp == 0x2026 || cp == 0x00B7;
 }
 
@@ -343,6 +343,14 @@ static void test_date_whole(void **state)
     run(f, "一二三四五六七八九10%");
     assert_string_equal(line_text(f, 0), "一二三四五六七八九");
     assert_string_equal(line_text(f, 1), "10%");
+    /* ℃ keeps its number: 92.5 + 10 > 95 moves "30℃" down whole. */
+    run(f, "一二三四五六七八30℃");
+    assert_string_equal(line_text(f, 0), "一二三四五六七八");
+    assert_string_equal(line_text(f, 1), "30℃");
+    /* A preceding ￥ does not end a line: 90 + 5 fits, the second 0 not. */
+    run(f, "一二三四五六七八￥100");
+    assert_string_equal(line_text(f, 0), "一二三四五六七八");
+    assert_string_equal(line_text(f, 1), "￥100");
 }
 
 /* "25 kg": the space is not a break (B.4 unit); 80 + 2.5 + 10 = 92.5 would
