@@ -2083,6 +2083,47 @@ static or_status lay_block(lay *L, xmlNodePtr k)
     return OR_OK;   /* page-setup, header, footer: read elsewhere */
 }
 
+static bool lay_is_heading(xmlNodePtr k)
+{
+    const char *name = (const char *)k->name;
+    return k->type == XML_ELEMENT_NODE && name[0] == 'h' && name[1] >= '1' && name[1] <= '4' && name[2] == '\0';
+}
+
+static xmlNodePtr lay_next_element(xmlNodePtr k)
+{
+    for (k = k->next; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            return k;
+    return NULL;
+}
+
+/* A heading keeps with what follows it: lay out the heading and the next
+ * block (a following heading brings its own next block), and when nothing
+ * of that block landed on the heading's page, start the group on a new
+ * page instead.  *last is the last node laid out. */
+static or_status lay_heading_group(lay *L, xmlNodePtr k, xmlNodePtr *last, bool retry)
+{
+    lay_mark m = lay_save(L);
+    or_status st = lay_block(L, k);
+    *last = k;
+    xmlNodePtr next = lay_next_element(k);
+    if (st || !next || doc_is(next, "page-break"))
+        return st;
+    size_t hpage = (size_t)L->page, hops = L->dl->pages[hpage].nops;
+    if (lay_is_heading(next))
+        st = lay_heading_group(L, next, last, retry);
+    else {
+        st = lay_block(L, next);
+        *last = next;
+    }
+    bool stranded = (size_t)L->page != hpage && L->dl->pages[hpage].nops == hops;
+    if (st || !stranded || !retry || m.fresh || m.page < 0)
+        return st;
+    lay_restore(L, &m);
+    st = lay_new_page(L);
+    return st ? st : lay_heading_group(L, k, last, false);
+}
+
 static or_status lay_blocks(lay *L, xmlNodePtr parent)
 {
     for (xmlNodePtr k = parent->children; k; k = k->next) {
@@ -2093,7 +2134,11 @@ static or_status lay_blocks(lay *L, xmlNodePtr parent)
             if (st)
                 return st;
         }
-        or_status st = lay_block(L, k);
+        or_status st;
+        if (lay_is_heading(k))
+            st = lay_heading_group(L, k, &k, true);
+        else
+            st = lay_block(L, k);
         if (st)
             return st;
     }

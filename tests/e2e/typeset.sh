@@ -33,8 +33,18 @@ for s in "本月“三城一区”VR 实景网站运行平稳，未发生安全�
 done
 pdftotext -layout "$T/show.pdf" "$T/layout.txt" 2>/dev/null
 if grep -Eq '页面业务可用性巡检 +每日至少 1 次 +31/31 次 +达标' "$T/layout.txt"; then pass "table extracts row by row"; else fail "table row order" "$(grep -n 页面业务 "$T/layout.txt")"; fi
-n=$(grep -c '序号 *日期 *巡检内容 *结果' "$T/layout.txt")
-if [ "$n" -ge 3 ]; then pass "long table header repeated on $n pages"; else fail "repeated header" "seen $n times"; fi
+# Every page that holds rows of the long table (dates 2026-07-xx) starts
+# them under a repeated header.
+with_rows=0; with_header=0; p=1
+while [ "$p" -le "$pages" ]; do
+    pdftotext -layout -f "$p" -l "$p" "$T/show.pdf" "$T/page.txt" 2>/dev/null
+    if grep -q '2026-07-[0-9][0-9]  ' "$T/page.txt"; then
+        with_rows=$((with_rows + 1))
+        grep -Eq '序号 +日期 +巡检内容 +结果' "$T/page.txt" && with_header=$((with_header + 1))
+    fi
+    p=$((p + 1))
+done
+if [ "$with_rows" -ge 2 ] && [ "$with_header" -eq "$with_rows" ]; then pass "long table header repeated on all $with_rows pages it spans"; else fail "repeated header" "$with_header headers on $with_rows pages"; fi
 qpdf --json "$T/show.pdf" > "$T/show.json" 2>/dev/null
 for b in "一、本月运维工作概述" "（一）关键指标" "五、签字与盖章"; do
     if grep -qF "\"$b\"" "$T/show.json" || grep -qF "$b" "$T/show.json"; then pass "bookmark $b"; else fail "bookmark $b" "missing from outlines"; fi
@@ -137,3 +147,17 @@ cp "$T/show.pdf" "$T/keep.pdf"
 "$BIN" typeset -q "$D/not-image.xml" -o "$T/keep.pdf" 2>/dev/null
 expect "existing PDF untouched by a failed run" cmp "$T/show.pdf" "$T/keep.pdf"
 if [ -z "$(ls "$T" | grep -E 'keep\.pdf.+|bad\.pdf')" ]; then pass "no temporary files left"; else fail "leftovers" "$(ls "$T")"; fi
+
+# --- orientation -------------------------------------------------------------
+"$BIN" typeset -q "$D/landscape.xml" -o "$T/land.pdf" 2>/dev/null
+if pdfinfo "$T/land.pdf" 2>/dev/null | grep -q 'Page size: *841.89 x 595.276 pts'; then pass "landscape A4"; else fail "landscape A4" "$(pdfinfo "$T/land.pdf" 2>&1 | grep 'Page size')"; fi
+
+# --- no heading ends a page: the last body line of every page is not a heading
+bad=""
+p=3   # after the cover and the contents page
+while [ "$p" -le "$pages" ]; do
+    last=$(pdftotext -layout -f "$p" -l "$p" "$T/show.pdf" - 2>/dev/null | tr -d '\f' | grep -v '第 .* 页 共' | sed 's/^ *//; s/ *$//' | grep -v '^$' | tail -n 1)
+    if printf '%s\n' "$last" | grep -Eq '^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|[0-9]+\.[^0-9]|（[0-9]+）)'; then bad="$bad p$p:$last"; fi
+    p=$((p + 1))
+done
+if [ -z "$bad" ]; then pass "no page ends with a heading"; else fail "heading at page foot" "$bad"; fi
