@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <libxml/parser.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -194,12 +195,29 @@ double doc_attr_number(xmlNodePtr n, const char *name, double def)
 
 /* --- validation ---------------------------------------------------------- */
 
+#define DOC_CACHE 64
+
 typedef struct doc_checker {
     const char *path;
     diag *d;
     unsigned errors;
     bool refused;    /* parsing was stopped on purpose: say nothing more */
+    /* libxml2 interns element names, so one name is one pointer: a
+     * direct-mapped cache from name pointer to table entry saves the
+     * string search on almost every node of a large document. */
+    const xmlChar *cache_name[DOC_CACHE];
+    const doc_element *cache_el[DOC_CACHE];
 } doc_checker;
+
+static const doc_element *doc_lookup(doc_checker *c, const xmlChar *name)
+{
+    size_t slot = ((uintptr_t)name >> 4) % DOC_CACHE;
+    if (c->cache_name[slot] != name) {
+        c->cache_name[slot] = name;
+        c->cache_el[slot] = doc_find((const char *)name);
+    }
+    return c->cache_el[slot];
+}
 
 static void doc_err(doc_checker *c, xmlNodePtr n, const char *fmt, const char *a, const char *b, const char *e)
 {
@@ -372,7 +390,7 @@ static bool doc_parent_ok(const doc_element *el, xmlNodePtr parent, bool parent_
 static void doc_check_node(doc_checker *c, xmlNodePtr n, int depth)
 {
     const char *name = (const char *)n->name;
-    const doc_element *el = doc_find(name);
+    const doc_element *el = doc_lookup(c, n->name);
     if (depth > 64) {
         doc_err(c, n, "elements nested %s deep%s%s (expected at most 64 levels)", "too", "", "");
         return;
@@ -383,7 +401,7 @@ static void doc_check_node(doc_checker *c, xmlNodePtr n, int depth)
         return;
     }
     xmlNodePtr parent = n->parent;
-    const doc_element *pel = parent && parent->type == XML_ELEMENT_NODE ? doc_find((const char *)parent->name) : NULL;
+    const doc_element *pel = parent && parent->type == XML_ELEMENT_NODE ? doc_lookup(c, parent->name) : NULL;
     if (n != xmlDocGetRootElement(n->doc) && !doc_parent_ok(el, parent, pel && pel->text)) {
         doc_err(c, n, "<%s> is not allowed inside <%s>%s", name,
                 parent && parent->type == XML_ELEMENT_NODE ? (const char *)parent->name : "(top)", "");
@@ -436,7 +454,7 @@ static void doc_check_node(doc_checker *c, xmlNodePtr n, int depth)
 
 or_status doc_validate(xmlDocPtr doc, const char *path, diag *d)
 {
-    doc_checker c = {path, d, 0, false};
+    doc_checker c = {.path = path, .d = d};
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root) {
         diag_error(d, path, 0, "no root element (expected <document>)");
@@ -481,7 +499,7 @@ static void doc_refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *ext_id
 
 or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len, diag *d)
 {
-    doc_checker c = {path, d, 0, false};
+    doc_checker c = {.path = path, .d = d};
     *out = NULL;
     if (!mem) {
         /* A FIFO or a device would be read forever: only regular files. */

@@ -777,15 +777,36 @@ static int pair_cmp(const void *a, const void *b)
     return (x->code > y->code) - (x->code < y->code);
 }
 
+/* Segments of a format 4 cmap: code points no further apart than `gap`
+ * share one segment and map through glyphIdArray (unused codes map to 0).
+ * libharu 2.3.0 finds a code's segment by a linear search, for every code
+ * of the BMP when it builds CIDToGIDMap and for every character it
+ * measures, so a subset of 2,000 ideographs must not have 2,000 segments. */
+static size_t cmap_segments(const cmap_pair *pairs, size_t n, unsigned gap, size_t *entries)
+{
+    size_t nseg = 0;
+    *entries = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || (unsigned)(pairs[i].code - pairs[i - 1].code) > gap + 1u)
+            nseg++;
+        else
+            *entries += pairs[i].code - pairs[i - 1].code - 1u;
+        (*entries)++;
+    }
+    return nseg + 1;   /* the final 0xFFFF segment */
+}
+
 /* A cmap with one (3,1) format 4 subtable: the only kind libharu 2.3.0
  * reads, and where supplementary characters get their PUA codes. */
 static uint8_t *build_cmap(const cmap_pair *pairs, size_t n, size_t *out_len)
 {
-    size_t nseg = 1;   /* the final 0xFFFF segment */
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || pairs[i].code != pairs[i - 1].code + 1 || pairs[i].gid != pairs[i - 1].gid + 1)
-            nseg++;
-    size_t sub_len = 16 + 8 * nseg;
+    unsigned gap = 32;
+    size_t entries, nseg = cmap_segments(pairs, n, gap, &entries);
+    while (16 + 8 * nseg + 2 * entries > 0xFFFF && gap > 0) {
+        gap /= 2;
+        nseg = cmap_segments(pairs, n, gap, &entries);
+    }
+    size_t sub_len = 16 + 8 * nseg + 2 * entries;
     if (sub_len > 0xFFFF || nseg > 0x7FFF)
         return NULL;
     size_t len = 12 + sub_len;
@@ -809,17 +830,22 @@ static uint8_t *build_cmap(const cmap_pair *pairs, size_t n, size_t *out_len)
     wr16(s + 10, log2);
     wr16(s + 12, (uint32_t)(nseg * 2 - pow2 * 2));
     uint8_t *ends = s + 14, *starts = ends + 2 * nseg + 2;
-    uint8_t *deltas = starts + 2 * nseg;     /* idRangeOffset stays 0 */
-    size_t seg = 0;
+    uint8_t *deltas = starts + 2 * nseg, *offsets = deltas + 2 * nseg;
+    uint8_t *glyphs = offsets + 2 * nseg;
+    size_t seg = 0, g = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && pairs[i].code == pairs[i - 1].code + 1 && pairs[i].gid == pairs[i - 1].gid + 1) {
-            wr16(ends + 2 * (seg - 1), pairs[i].code);
-            continue;
+        if (i == 0 || (unsigned)(pairs[i].code - pairs[i - 1].code) > gap + 1u) {
+            wr16(starts + 2 * seg, pairs[i].code);
+            /* idRangeOffset counts bytes from its own slot to the segment's
+             * first glyphIdArray entry; idDelta stays 0. */
+            wr16(offsets + 2 * seg, (uint32_t)(2 * (nseg - seg) + 2 * g));
+            seg++;
+        } else {
+            g += pairs[i].code - pairs[i - 1].code - 1u;   /* unused codes: glyph 0 */
         }
-        wr16(starts + 2 * seg, pairs[i].code);
-        wr16(ends + 2 * seg, pairs[i].code);
-        wr16(deltas + 2 * seg, (uint32_t)(pairs[i].gid - pairs[i].code) & 0xFFFF);
-        seg++;
+        wr16(ends + 2 * (seg - 1), pairs[i].code);
+        wr16(glyphs + 2 * g, pairs[i].gid);
+        g++;
     }
     wr16(starts + 2 * seg, 0xFFFF);
     wr16(ends + 2 * seg, 0xFFFF);
