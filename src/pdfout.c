@@ -5,6 +5,8 @@
 #include "utf8.h"
 
 #include <hpdf.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
 
 #include <errno.h>
 #include <math.h>
@@ -38,9 +40,19 @@ typedef struct pdf_writer {
     struct pdf_gstate {
         bool fill_set, stroke_set, width_set, dash_set, in_text;
         dl_color fill, stroke;
-        float width, dash, size;
+        float width, dash, size, char_spacing;
+        float tx, ty;            /* origin of the current text line (Td) */
+        int render;              /* Tr */
         HPDF_Font font;
     } gs;
+    /* Content operators are formatted here and appended to the page's
+     * stream in blocks: libharu's per-operator API measures every glyph
+     * and formats every number byte by byte, which was most of the time
+     * of a 1,000-page document. */
+    HPDF_Stream content;
+    char out[16384];
+    size_t outlen;
+    bool out_failed;
 } pdf_writer;
 
 /* libharu calls this on every failure; the calling function then returns
@@ -67,36 +79,99 @@ static or_status check(pdf_writer *w, or_status kind, const char *what, size_t p
 
 static bool same_color(dl_color a, dl_color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 
-static void gs_fill(pdf_writer *w, HPDF_Page page, dl_color c)
+static void out_flush(pdf_writer *w)
+{
+    if (w->outlen && !w->out_failed
+        && HPDF_Stream_Write(w->content, (const HPDF_BYTE *)w->out, (HPDF_UINT)w->outlen) != HPDF_OK)
+        w->out_failed = true;
+    w->outlen = 0;
+}
+
+static void out_bytes(pdf_writer *w, const char *p, size_t n)
+{
+    if (w->outlen + n > sizeof w->out)
+        out_flush(w);
+    if (n > sizeof w->out) {
+        if (!w->out_failed && HPDF_Stream_Write(w->content, (const HPDF_BYTE *)p, (HPDF_UINT)n) != HPDF_OK)
+            w->out_failed = true;
+        return;
+    }
+    memcpy(w->out + w->outlen, p, n);
+    w->outlen += n;
+}
+
+static void out_str(pdf_writer *w, const char *s) { out_bytes(w, s, strlen(s)); }
+
+/* A number in PDF syntax with at most three decimals, no exponent, no
+ * trailing zeros: the same value always gives the same bytes. */
+static void out_num(pdf_writer *w, float v)
+{
+    char tmp[32], *e = tmp + sizeof tmp, *p = e;
+    long long m = llroundf(v * 1000.0f);
+    bool neg = m < 0;
+    unsigned long long u = neg ? (unsigned long long)(-m) : (unsigned long long)m;
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    *--p = ' ';
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        for (int i = 0; i < digits; i++) {
+            *--p = (char)('0' + frac % 10);
+            frac /= 10;
+        }
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg && (p[0] != '0' || p[1] != ' '))
+        *--p = '-';
+    out_bytes(w, p, (size_t)(e - p));
+}
+
+static void out_color(pdf_writer *w, dl_color c, const char *op)
+{
+    out_num(w, c.r);
+    out_num(w, c.g);
+    out_num(w, c.b);
+    out_str(w, op);
+}
+
+static void gs_fill(pdf_writer *w, dl_color c)
 {
     if (w->gs.fill_set && same_color(w->gs.fill, c))
         return;
-    HPDF_Page_SetRGBFill(page, c.r, c.g, c.b);
+    out_color(w, c, "rg\n");
     w->gs.fill = c;
     w->gs.fill_set = true;
 }
 
-static void gs_stroke(pdf_writer *w, HPDF_Page page, float width, dl_color c, float dash)
+static void gs_stroke(pdf_writer *w, float width, dl_color c, float dash)
 {
     if (!w->gs.width_set || w->gs.width != width) {
-        HPDF_Page_SetLineWidth(page, width);
+        out_num(w, width);
+        out_str(w, "w\n");
         w->gs.width = width;
         w->gs.width_set = true;
     }
     if (!w->gs.stroke_set || !same_color(w->gs.stroke, c)) {
-        HPDF_Page_SetRGBStroke(page, c.r, c.g, c.b);
+        out_color(w, c, "RG\n");
         w->gs.stroke = c;
         w->gs.stroke_set = true;
     }
     if (!w->gs.dash_set || w->gs.dash != dash) {
         if (dash > 0) {
-            /* libharu takes whole-point dash lengths */
-            long n = lroundf(dash);
-            HPDF_UINT16 ptn[2];
-            ptn[0] = ptn[1] = (HPDF_UINT16)(n < 1 ? 1 : n > 1000 ? 1000 : n);
-            HPDF_Page_SetDash(page, ptn, 2, 0);
+            out_str(w, "[");
+            out_num(w, dash);
+            out_num(w, dash);
+            out_str(w, "] 0 d\n");
         } else {
-            HPDF_Page_SetDash(page, NULL, 0, 0);
+            out_str(w, "[] 0 d\n");
         }
         w->gs.dash = dash;
         w->gs.dash_set = true;
@@ -104,10 +179,10 @@ static void gs_stroke(pdf_writer *w, HPDF_Page page, float width, dl_color c, fl
 }
 
 /* Paths may not be built inside a text object: close it first. */
-static void gs_end_text(pdf_writer *w, HPDF_Page page)
+static void gs_end_text(pdf_writer *w)
 {
     if (w->gs.in_text) {
-        HPDF_Page_EndText(page);
+        out_str(w, "ET\n");
         w->gs.in_text = false;
     }
 }
@@ -196,6 +271,22 @@ static HPDF_Font face_font(pdf_writer *w, int face)
         return NULL;
     const char *name = HPDF_LoadTTFontFromFile(w->pdf, sub, HPDF_TRUE);
     HPDF_Font font = name ? HPDF_GetFont(w->pdf, name, "UTF-8") : NULL;
+    /* libharu embeds the data of a glyph only once it has measured it, and
+     * the content below is written without its help: measure every
+     * character this face will draw, once. */
+    if (font) {
+        buf_reset(&w->text);
+        for (uint32_t cp = fontset_next_used(w->fs, face, 0); cp != 0 && cp <= 0x10FFFF;
+             cp = fontset_next_used(w->fs, face, cp + 1)) {
+            char enc[4];
+            buf_append(&w->text, enc, utf8_encode(fontset_pdf_codepoint(w->fs, face, cp), enc));
+        }
+        const char *all = buf_cstr(&w->text);
+        if (!all)
+            return NULL;
+        if (*all)
+            HPDF_Font_TextWidth(font, (const HPDF_BYTE *)all, (HPDF_UINT)strlen(all));
+    }
     if (font && !fix_to_unicode(w, font, face)) {
         diag_error(w->d, w->path, 0, "cannot write the ToUnicode map of %s",
                    fontset_face_label(w->fs, face));
@@ -215,91 +306,127 @@ static or_status draw_text(pdf_writer *w, HPDF_Page page, const dl_text *t, size
                    pno + 1, fontset_face_label(w->fs, t->face));
         return OR_ESYS;
     }
-    /* libharu's UTF-8 encoder stops at the BMP: map through the subset's
-     * private-use codes. */
-    buf_reset(&w->text);
-    size_t len = strlen(t->utf8), pos = 0;
-    while (pos < len) {
-        char enc[4];
-        uint32_t cp = fontset_pdf_codepoint(w->fs, t->face, utf8_next(t->utf8, len, &pos, NULL));
-        buf_append(&w->text, enc, utf8_encode(cp, enc));
-    }
-    const char *s = buf_cstr(&w->text);
-    if (!s)
-        return diag_nomem(w->d);
-    HPDF_TextRenderingMode mode = t->fake_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
-    gs_fill(w, page, t->color);
+    const char *fname = HPDF_Page_GetLocalFontName(page, font);
+    if (!fname)
+        return check(w, OR_ESYS, "registering a font", pno);
+    int mode = t->fake_bold ? 2 : 0;   /* Tr: fill, or fill then stroke */
+    gs_fill(w, t->color);
     if (t->fake_bold)
-        gs_stroke(w, page, t->size * 0.03f, t->color, 0);
+        gs_stroke(w, t->size * 0.03f, t->color, 0);
     if (!w->gs.in_text) {
-        HPDF_Page_BeginText(page);
+        out_str(w, "BT\n");
         w->gs.in_text = true;
+        w->gs.tx = w->gs.ty = 0;   /* BT resets the text matrix; Tf, Tc and Tr persist */
     }
     if (w->gs.font != font || w->gs.size != t->size) {
-        HPDF_Page_SetFontAndSize(page, font, t->size);
+        out_str(w, "/");
+        out_str(w, fname);
+        out_str(w, " ");
+        out_num(w, t->size);
+        out_str(w, "Tf\n");
         w->gs.font = font;
         w->gs.size = t->size;
     }
-    if (HPDF_Page_GetCharSpace(page) != t->char_spacing)
-        HPDF_Page_SetCharSpace(page, t->char_spacing);
-    if (HPDF_Page_GetTextRenderingMode(page) != mode)
-        HPDF_Page_SetTextRenderingMode(page, mode);
-    HPDF_Page_TextOut(page, t->x, t->y, s);
-    return check(w, OR_ESYS, "drawing text", pno);
+    if (w->gs.char_spacing != t->char_spacing) {
+        out_num(w, t->char_spacing);
+        out_str(w, "Tc\n");
+        w->gs.char_spacing = t->char_spacing;
+    }
+    if (w->gs.render != mode) {
+        out_str(w, mode ? "2 Tr\n" : "0 Tr\n");
+        w->gs.render = mode;
+    }
+    out_num(w, t->x - w->gs.tx);
+    out_num(w, t->y - w->gs.ty);
+    out_str(w, "Td\n<");
+    w->gs.tx = t->x;
+    w->gs.ty = t->y;
+    /* The font's CIDs are BMP code points (libharu's UTF-8 encoder stops at
+     * U+FFFF): characters beyond it go through the subset's private-use
+     * codes. */
+    static const char hex[] = "0123456789abcdef";
+    size_t len = strlen(t->utf8), pos = 0;
+    while (pos < len) {
+        uint32_t cp = fontset_pdf_codepoint(w->fs, t->face, utf8_next(t->utf8, len, &pos, NULL));
+        char h[4] = {hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15], hex[cp & 15]};
+        out_bytes(w, h, 4);
+    }
+    out_str(w, "> Tj\n");
+    return w->out_failed ? check(w, OR_ESYS, "drawing text", pno) : OR_OK;
+}
+
+static or_status out_status(pdf_writer *w, const char *what, size_t pno)
+{
+    if (w->out_failed) {
+        diag_error(w->d, w->path, 0, "cannot write page content while %s on page %zu", what, pno + 1);
+        return OR_ESYS;
+    }
+    return OR_OK;
 }
 
 static or_status draw_line(pdf_writer *w, HPDF_Page page, const dl_line *l, size_t pno)
 {
-    gs_end_text(w, page);
-    gs_stroke(w, page, l->width, l->color, l->dash);
-    HPDF_Page_MoveTo(page, l->x1, l->y1);
-    HPDF_Page_LineTo(page, l->x2, l->y2);
-    HPDF_Page_Stroke(page);
-    return check(w, OR_ESYS, "drawing a line", pno);
+    (void)page;
+    gs_end_text(w);
+    gs_stroke(w, l->width, l->color, l->dash);
+    out_num(w, l->x1);
+    out_num(w, l->y1);
+    out_str(w, "m ");
+    out_num(w, l->x2);
+    out_num(w, l->y2);
+    out_str(w, "l S\n");
+    return out_status(w, "drawing a line", pno);
 }
 
-static void paint(HPDF_Page page, bool fill, bool stroke, bool close)
+static const char *paint_op(bool fill, bool stroke, bool close)
 {
     if (fill && stroke)
-        close ? HPDF_Page_ClosePathFillStroke(page) : HPDF_Page_FillStroke(page);
-    else if (fill)
-        HPDF_Page_Fill(page);
-    else if (stroke)
-        close ? HPDF_Page_ClosePathStroke(page) : HPDF_Page_Stroke(page);
-    else
-        HPDF_Page_EndPath(page);
+        return close ? "b\n" : "B\n";
+    if (fill)
+        return "f\n";
+    if (stroke)
+        return close ? "s\n" : "S\n";
+    return "n\n";
 }
 
 static or_status draw_rect(pdf_writer *w, HPDF_Page page, const dl_rect *r, size_t pno)
 {
+    (void)page;
     bool stroke = r->line_width > 0;
     if (!stroke && !r->fill)
         return OR_OK;
-    gs_end_text(w, page);
+    gs_end_text(w);
     if (stroke)
-        gs_stroke(w, page, r->line_width, r->stroke, 0);
+        gs_stroke(w, r->line_width, r->stroke, 0);
     if (r->fill)
-        gs_fill(w, page, r->fill_color);
-    HPDF_Page_Rectangle(page, r->x, r->y, r->w, r->h);
-    paint(page, r->fill, stroke, false);
-    return check(w, OR_ESYS, "drawing a rectangle", pno);
+        gs_fill(w, r->fill_color);
+    out_num(w, r->x);
+    out_num(w, r->y);
+    out_num(w, r->w);
+    out_num(w, r->h);
+    out_str(w, "re ");
+    out_str(w, paint_op(r->fill, stroke, false));
+    return out_status(w, "drawing a rectangle", pno);
 }
 
 static or_status draw_path(pdf_writer *w, HPDF_Page page, const dl_path *p, size_t pno)
 {
+    (void)page;
     bool stroke = p->width > 0;
     if (p->npoints < 2 || (!stroke && !p->fill))
         return OR_OK;
-    gs_end_text(w, page);
+    gs_end_text(w);
     if (stroke)
-        gs_stroke(w, page, p->width, p->stroke, 0);
+        gs_stroke(w, p->width, p->stroke, 0);
     if (p->fill)
-        gs_fill(w, page, p->fill_color);
-    HPDF_Page_MoveTo(page, p->xy[0], p->xy[1]);
-    for (size_t i = 1; i < p->npoints; i++)
-        HPDF_Page_LineTo(page, p->xy[2 * i], p->xy[2 * i + 1]);
-    paint(page, p->fill, stroke, p->closed);
-    return check(w, OR_ESYS, "drawing a path", pno);
+        gs_fill(w, p->fill_color);
+    for (size_t i = 0; i < p->npoints; i++) {
+        out_num(w, p->xy[2 * i]);
+        out_num(w, p->xy[2 * i + 1]);
+        out_str(w, i == 0 ? "m " : "l ");
+    }
+    out_str(w, paint_op(p->fill, stroke, p->closed));
+    return out_status(w, "drawing a path", pno);
 }
 
 static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, size_t pno)
@@ -325,7 +452,8 @@ static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, s
             return diag_nomem(w->d);
         w->images[w->nimages++] = (pdf_image_slot){im->path, img};
     }
-    gs_end_text(w, page);
+    gs_end_text(w);
+    out_flush(w);
     HPDF_Page_DrawImage(page, img, im->x, im->y, im->w, im->h);
     return check(w, OR_ESYS, "drawing an image", pno);
 }
@@ -334,19 +462,31 @@ static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, s
  * diagonals, standing on the baseline like an ideograph would. */
 static or_status draw_missing(pdf_writer *w, HPDF_Page page, const dl_missing *m, size_t pno)
 {
+    (void)page;
     float s = m->size, lw = s * 0.05f;
     float x0 = m->x + lw, y0 = m->y - 0.12f * s + lw;
     float x1 = m->x + s - lw, y1 = m->y + 0.88f * s - lw;
     dl_color red = {PDF_MISSING_RED, 0, 0};
-    gs_end_text(w, page);
-    gs_stroke(w, page, lw, red, 0);
-    HPDF_Page_Rectangle(page, x0, y0, x1 - x0, y1 - y0);
-    HPDF_Page_MoveTo(page, x0, y0);
-    HPDF_Page_LineTo(page, x1, y1);
-    HPDF_Page_MoveTo(page, x0, y1);
-    HPDF_Page_LineTo(page, x1, y0);
-    HPDF_Page_Stroke(page);
-    return check(w, OR_ESYS, "drawing a missing-character box", pno);
+    gs_end_text(w);
+    gs_stroke(w, lw, red, 0);
+    out_num(w, x0);
+    out_num(w, y0);
+    out_num(w, x1 - x0);
+    out_num(w, y1 - y0);
+    out_str(w, "re ");
+    out_num(w, x0);
+    out_num(w, y0);
+    out_str(w, "m ");
+    out_num(w, x1);
+    out_num(w, y1);
+    out_str(w, "l ");
+    out_num(w, x0);
+    out_num(w, y1);
+    out_str(w, "m ");
+    out_num(w, x1);
+    out_num(w, y0);
+    out_str(w, "l S\n");
+    return out_status(w, "drawing a missing-character box", pno);
 }
 
 static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, size_t pno)
@@ -354,6 +494,8 @@ static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, siz
     HPDF_Page_SetWidth(page, pg->width);
     HPDF_Page_SetHeight(page, pg->height);
     gs_reset(w);
+    w->content = ((HPDF_PageAttr)page->attr)->stream;
+    w->outlen = 0;
     or_status st = check(w, OR_EINPUT, "setting the page size", pno);
     for (size_t i = 0; i < pg->nops && st == OR_OK; i++) {
         const dl_op *op = &pg->ops[i];
@@ -366,7 +508,10 @@ static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, siz
         case DL_MISSING: st = draw_missing(w, page, &op->u.missing, pno); break;
         }
     }
-    gs_end_text(w, page);
+    gs_end_text(w);
+    out_flush(w);
+    if (st == OR_OK)
+        st = out_status(w, "ending the page", pno);
     return st == OR_OK ? check(w, OR_ESYS, "ending a page", pno) : st;
 }
 
