@@ -4,9 +4,13 @@
 #include "diag.h"
 #include "display.h"
 #include "doc.h"
+#include "facts.h"
 #include "fonts.h"
 #include "layout.h"
+#include "kpi.h"
 #include "pdfout.h"
+#include "period.h"
+#include "records.h"
 #include "utf8.h"
 
 #include <errno.h>
@@ -27,10 +31,15 @@ static const char cli_usage[] =
     "commands:\n"
     "  typeset DOC.xml -o OUT.pdf   typeset a layout document (docs/document-xml.md)\n"
     "  fonts                        list the font families and check their files\n"
+    "  check --data DIR             validate the records of a data set\n"
+    "  facts --data DIR --period P  compute the contract's figures and KPI for period P\n"
+    "        [--today YYYY-MM-DD] [--format xml|json] [--rules FILE] [-o FILE]\n"
+    "        P: " PERIOD_FORMS "\n"
     "  version                      print the version\n"
     "\n"
     "options:\n"
     "  --fonts FILE     font map (default: fonts/fonts.conf of the installation)\n"
+    "  --rules FILE     scoring rules (default: data/rules/kpi-rules.xml of the installation)\n"
     "  -q, --quiet      do not print warnings\n"
     "\n"
     "exit status: 0 done, 1 bad input, 2 bad command line, 3 system error\n";
@@ -119,35 +128,21 @@ static or_status cli_open_fonts(const cli_opts *o, fontset **fs, diag *d)
     return fontset_open(fs, path, d);
 }
 
-/* The document date: SOURCE_DATE_EPOCH, else <document date="">, else the
- * input file's modification time, so the same input gives the same bytes. */
-static or_status cli_created(xmlDocPtr doc, const char *input, long long *out, diag *d)
+/* SOURCE_DATE_EPOCH, when set, fixes the PDF date (-1 when unset). */
+static or_status cli_source_date(long long *out, diag *d)
 {
     const char *env = getenv("SOURCE_DATE_EPOCH");
-    if (env && *env) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(env, &end, 10);
-        if (*end || errno || v < 0 || v > 253402300799LL) {
-            diag_error(d, NULL, 0, "SOURCE_DATE_EPOCH=\"%s\" (expected seconds since 1970 as a whole number)", env);
-            return OR_EUSAGE;
-        }
-        *out = v;
+    *out = -1;
+    if (!env || !*env)
         return OR_OK;
+    char *end;
+    errno = 0;
+    long long v = strtoll(env, &end, 10);
+    if (*end || errno || v < 0 || v > 253402300799LL) {
+        diag_error(d, NULL, 0, "SOURCE_DATE_EPOCH=\"%s\" (expected seconds since 1970 as a whole number)", env);
+        return OR_EUSAGE;
     }
-    const char *date = doc_attr(xmlDocGetRootElement(doc), "date");
-    if (date) {
-        od_date day;
-        if (!od_parse_date(date, &day)) {
-            diag_error(d, input, doc_line(xmlDocGetRootElement(doc)), "date=\"%s\" on <document> (expected YYYY-MM-DD)", date);
-            return OR_EINPUT;
-        }
-        /* Midnight Beijing time. */
-        *out = (long long)day * 86400 - 8 * 3600;
-        return OR_OK;
-    }
-    struct stat sb;
-    *out = stat(input, &sb) == 0 ? (long long)sb.st_mtime : 0;
+    *out = v;
     return OR_OK;
 }
 
@@ -162,23 +157,20 @@ static int cli_typeset(int argc, char **argv)
     if (!o.output)
         return cli_usage_error("%s", "typeset needs -o OUT.pdf");
     diag d = {.quiet_warnings = o.quiet};
-    xmlDocPtr doc = NULL;
     fontset *fs = NULL;
     dl_doc dl;
     dl_doc_init(&dl);
     char dir[PATH_MAX];
     snprintf(dir, sizeof dir, "%s", o.input);
-    layout_options lo = {.base_dir = dirname(dir)};
-    or_status st = doc_load(&doc, o.input, NULL, 0, &d);
-    if (st == OR_OK)
-        st = cli_created(doc, o.input, &lo.created, &d);
+    /* Without SOURCE_DATE_EPOCH or a date in the document, the input's
+     * modification time keeps the same input giving the same bytes. */
+    struct stat sb;
+    layout_options lo = {.base_dir = dirname(dir), .fallback_created = stat(o.input, &sb) == 0 ? (long long)sb.st_mtime : 0};
+    or_status st = cli_source_date(&lo.created, &d);
     if (st == OR_OK)
         st = cli_open_fonts(&o, &fs, &d);
     if (st == OR_OK)
-        st = layout_document(doc, o.input, fs, &lo, &dl, &d);
-    /* The display list holds copies of everything it needs: the tree can
-     * go before libharu builds its own copy of every page. */
-    xmlFreeDoc(doc);
+        st = layout_file(o.input, fs, &lo, &dl, &d);
     if (st == OR_OK)
         st = pdf_write(&dl, fs, o.output, &d);
     dl_doc_free(&dl);
@@ -222,6 +214,175 @@ static int cli_fonts(int argc, char **argv)
     return (int)st;
 }
 
+/* ---- check and facts --------------------------------------------------- */
+
+typedef struct cli_facts_opts {
+    const char *data, *period, *today, *format, *rules, *output;
+    bool quiet;
+} cli_facts_opts;
+
+static int cli_facts_parse(int argc, char **argv, cli_facts_opts *o)
+{
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = strcmp(a, "--data") == 0     ? &o->data
+                            : strcmp(a, "--period") == 0 ? &o->period
+                            : strcmp(a, "--today") == 0  ? &o->today
+                            : strcmp(a, "--format") == 0 ? &o->format
+                            : strcmp(a, "--rules") == 0  ? &o->rules
+                            : (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) ? &o->output
+                                                                                 : NULL;
+        if (slot) {
+            if (++i == argc)
+                return cli_usage_error("%s needs a value", a);
+            *slot = argv[i];
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = true;
+        } else if (a[0] == '-') {
+            return cli_usage_error("unknown option %s", a);
+        } else {
+            return cli_usage_error("unexpected argument %s", a);
+        }
+    }
+    if (!o->data)
+        return cli_usage_error("%s", "--data DIR is missing (the directory of record files)");
+    return 0;
+}
+
+/* Loads the records of o->data, with the installation's schemas, and the
+ * working-day calendar (shipped schedule plus the data set's <calendar>
+ * files).  On OR_OK the caller frees both. */
+static or_status cli_load_data(const cli_facts_opts *o, records **r, calendar **cal, diag *d)
+{
+    char home[PATH_MAX], schema[PATH_MAX + 32], hol[PATH_MAX + 64];
+    cli_home(home, sizeof home);
+    snprintf(schema, sizeof schema, "%s/data/schema", home);
+    snprintf(hol, sizeof hol, "%s/%s", home, CALENDAR_SHIPPED_PATH);
+    *cal = NULL;
+    or_status st = records_load_dir(r, o->data, schema, d);
+    if (st == OR_OK)
+        st = calendar_load(cal, hol, d);
+    for (size_t i = 0; st == OR_OK && i < (*r)->calendar_files.n; i++)
+        st = calendar_apply_xml(*cal, (*r)->calendar_files.v[i].doc, (*r)->calendar_files.v[i].path, d);
+    if (st != OR_OK) {
+        records_free(*r);
+        calendar_free(*cal);
+        *r = NULL;
+        *cal = NULL;
+    }
+    return st;
+}
+
+static or_status cli_load_rules(const cli_facts_opts *o, kpi_rules **k, diag *d)
+{
+    char home[PATH_MAX], path[PATH_MAX + 32], schema[PATH_MAX + 32];
+    cli_home(home, sizeof home);
+    snprintf(path, sizeof path, "%s/%s", home, KPI_RULES_PATH);
+    snprintf(schema, sizeof schema, "%s/%s", home, KPI_SCHEMA_PATH);
+    return kpi_rules_load(k, o->rules ? o->rules : path, schema, d);
+}
+
+static int cli_check(int argc, char **argv)
+{
+    cli_facts_opts o = {0};
+    int rc = cli_facts_parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    diag d = {.quiet_warnings = o.quiet};
+    records *r = NULL;
+    calendar *cal = NULL;
+    kpi_rules *k = NULL;
+    or_status st = cli_load_data(&o, &r, &cal, &d);
+    if (st == OR_OK)
+        st = cli_load_rules(&o, &k, &d);
+    if (st == OR_OK) {
+        size_t files = 0;
+        for (int i = 0; i < REC_KIND_COUNT; i++)
+            files += r->files_per_kind[i];
+        printf("%s: %zu record files, no errors\n", o.data, files);
+    } else if (d.errors > 1) {
+        fprintf(stderr, "opsreport: %u errors\n", d.errors);
+    }
+    kpi_rules_free(k);
+    calendar_free(cal);
+    records_free(r);
+    return (int)st;
+}
+
+/* Writes data to path through a temporary file renamed into place, so a
+ * failed run leaves no half-written output. */
+static or_status cli_write_file(const char *path, const char *data, size_t len, diag *d)
+{
+    char tmp[PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+        return OR_ESYS;
+    }
+    bool ok = fwrite(data, 1, len, f) == len;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+        remove(tmp);
+        return OR_ESYS;
+    }
+    return OR_OK;
+}
+
+static int cli_facts(int argc, char **argv)
+{
+    cli_facts_opts o = {0};
+    int rc = cli_facts_parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    if (!o.period)
+        return cli_usage_error("%s", "--period P is missing (" PERIOD_FORMS ")");
+    facts_format fmt = FACTS_XML;
+    if (o.format && strcmp(o.format, "json") == 0)
+        fmt = FACTS_JSON;
+    else if (o.format && strcmp(o.format, "xml") != 0)
+        return cli_usage_error("--format %s: expected xml or json", o.format);
+    od_date today = period_today();
+    if (o.today && !od_parse_date(o.today, &today))
+        return cli_usage_error("--today %s: expected a date YYYY-MM-DD", o.today);
+    diag d = {.quiet_warnings = o.quiet};
+    records *r = NULL;
+    calendar *cal = NULL;
+    kpi_rules *k = NULL;
+    facts *f = NULL;
+    od_period p;
+    buf out;
+    buf_init(&out, 0);
+    or_status st = cli_load_data(&o, &r, &cal, &d);
+    if (st == OR_OK)
+        st = period_parse(o.period, today, r->contract.term_start, r->contract.term_end, &p, &d);
+    if (st == OR_OK)
+        st = cli_load_rules(&o, &k, &d);
+    if (st == OR_OK)
+        st = facts_compute(&f, r, cal, k, &p, &d);
+    if (st == OR_OK)
+        st = facts_write(f, fmt, &out, &d);
+    if (st == OR_OK) {
+        for (size_t i = 0; i < f->n_warnings; i++)
+            diag_warn(&d, NULL, 0, "%s", f->warnings[i]);
+        if (o.output && strcmp(o.output, "-") != 0) {
+            st = cli_write_file(o.output, buf_cstr(&out), out.len, &d);
+        } else if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+            diag_error(&d, NULL, 0, "cannot write the facts to standard output");
+            st = OR_ESYS;
+        }
+    } else if (d.errors > 1) {
+        fprintf(stderr, "opsreport: %u errors; no facts written\n", d.errors);
+    }
+    buf_free(&out);
+    facts_free(f);
+    kpi_rules_free(k);
+    calendar_free(cal);
+    records_free(r);
+    return (int)st;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2)
@@ -232,6 +393,10 @@ int cli_main(int argc, char **argv)
         rc = cli_typeset(argc, argv);
     else if (strcmp(cmd, "fonts") == 0)
         rc = cli_fonts(argc, argv);
+    else if (strcmp(cmd, "check") == 0)
+        rc = cli_check(argc, argv);
+    else if (strcmp(cmd, "facts") == 0)
+        rc = cli_facts(argc, argv);
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("opsreport %s\n", OPSREPORT_VERSION);
         rc = 0;

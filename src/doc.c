@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -536,4 +537,113 @@ or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len
     }
     *out = doc;
     return OR_OK;
+}
+
+/* --- streaming ------------------------------------------------------------ */
+
+static or_status doc_check_root(doc_checker *c, xmlNodePtr root)
+{
+    if (!doc_is(root, "document")) {
+        diag_error(c->d, c->path, doc_line(root), "root element <%s> (expected <document>)", (const char *)root->name);
+        return OR_EINPUT;
+    }
+    /* Attributes only: the children are checked one by one. */
+    xmlNodePtr kids = root->children;
+    root->children = NULL;
+    unsigned before = c->errors;
+    doc_check_node(c, root, 0);
+    root->children = kids;
+    return c->errors > before ? OR_EINPUT : OR_OK;
+}
+
+or_status doc_stream_tree(xmlDocPtr doc, const char *path, doc_block_fn fn, void *ctx, diag *d)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    or_status st = doc_validate(doc, path, d);
+    for (xmlNodePtr k = root ? root->children : NULL; k && st == OR_OK; k = k->next)
+        if (k->type == XML_ELEMENT_NODE)
+            st = fn(ctx, root, k);
+    return st;
+}
+
+/* The line of the first "<!DOCTYPE" in the file's head: the reader only
+ * reports the declaration once it has read past it. */
+static long doc_doctype_line(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    char head[65536];
+    size_t n = fp ? fread(head, 1, sizeof head - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    head[n] = '\0';
+    const char *at = strstr(head, "<!DOCTYPE");
+    if (!at || memchr(head, '\0', n))
+        return 0;
+    long line = 1;
+    for (const char *p = head; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
+{
+    doc_checker c = {.path = path, .d = d};
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        diag_error(d, path, 0, "cannot open the document: %s", strerror(errno));
+        return OR_EINPUT;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        diag_error(d, path, 0, "not a regular file (expected an XML document file)");
+        return OR_EINPUT;
+    }
+    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
+    if (!r) {
+        diag_error(d, path, 0, "cannot read the document (expected a readable XML file)");
+        return OR_EINPUT;
+    }
+    xmlTextReaderSetStructuredErrorHandler(r, doc_xml_error, &c);
+    or_status st = OR_OK;
+    xmlNodePtr root = NULL;
+    int ret = xmlTextReaderRead(r);
+    while (st == OR_OK && ret == 1) {
+        int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
+        if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+            /* One child of <document>: expanded, checked, handed over, and
+             * freed when the reader moves past it. */
+            xmlNodePtr block = xmlTextReaderExpand(r);
+            if (!block)
+                break;   /* malformed inside: the error handler has spoken */
+            /* After an invalid block the rest is still checked, so that one
+             * run reports every problem, but nothing more is handed on. */
+            unsigned before = c.errors;
+            doc_check_node(&c, block, 1);
+            if (c.errors == before && !c.errors)
+                st = fn(ctx, root, block);
+            ret = xmlTextReaderNext(r);
+            continue;
+        }
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+            /* Entities a DTD declares are never expanded (no NOENT), and the
+             * document is refused here, before its content is read. */
+            diag_error(d, path, doc_doctype_line(path),
+                       "a DOCTYPE declaration (documents take no DTD; remove it)");
+            st = OR_EINPUT;
+        } else if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
+            root = xmlTextReaderCurrentNode(r);
+            doc_check_root(&c, root);
+        } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) && depth == 1) {
+            diag_error(d, path, xmlTextReaderGetParserLineNumber(r),
+                       "text inside <document> (expected only elements here)");
+            st = OR_EINPUT;
+        }
+        ret = xmlTextReaderRead(r);
+    }
+    if (st == OR_OK && (c.errors || !root)) {
+        if (!c.errors)
+            diag_error(d, path, 0, "no root element (expected <document>)");
+        st = OR_EINPUT;
+    }
+    xmlFreeTextReader(r);
+    return st;
 }

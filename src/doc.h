@@ -22,6 +22,19 @@ or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len
 /* Validates an already-built tree (templates build documents in memory). */
 or_status doc_validate(xmlDocPtr doc, const char *path, diag *d);
 
+/* Streaming: the children of <document> one at a time, so a long document
+ * never exists as one tree.  fn gets the <document> element (its
+ * attributes; its children may be absent) and one child, both valid only
+ * during the call.  Each child is validated before fn sees it; a problem
+ * is reported with file:line and the stream stops with OR_EINPUT.  fn's
+ * own non-OK status also stops it and is returned. */
+typedef or_status (*doc_block_fn)(void *ctx, xmlNodePtr root, xmlNodePtr block);
+/* Reads a document file with libxml2's streaming reader: refuses a
+ * DOCTYPE, never touches the network, reads only regular files. */
+or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d);
+/* The same over a tree already in memory (validated as a whole first). */
+or_status doc_stream_tree(xmlDocPtr doc, const char *path, doc_block_fn fn, void *ctx, diag *d);
+
 /* Lengths: "12mm", "1.5cm", "10pt", "2em" (of `em`), "30%" (of `whole`), or
  * a bare number of points.  Font sizes also accept 号 names (三号, 小四 …). */
 bool doc_parse_length(const char *s, float em, float whole, float *out);

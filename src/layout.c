@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "chart.h"
+#include "datetime.h"
 #include "doc.h"
 #include "textbreak.h"
 #include "utf8.h"
@@ -86,8 +87,15 @@ typedef struct lay {
 
     lay_toc_entry *toc;
     size_t ntoc, toc_cap;
-    size_t *prev_pages;  /* heading pages from the previous pass */
+    lay_toc_entry *prev; /* the contents as the previous pass found them */
     size_t nprev;
+    xmlDocPtr own;       /* copies: <document> with its header, footer and
+                            page-setup children; headings held back */
+    xmlNodePtr held[8];  /* headings waiting for the block they keep with */
+    size_t nheld;
+    bool has_toc;
+    long watch_page;     /* keep-with-next: the page whose end is watched */
+    float watch_end;     /* where the flow left watch_page */
     lay_section *sections;
     size_t nsections, sections_cap;
 
@@ -435,6 +443,8 @@ static or_status lay_new_page(lay *L)
         L->errors++;
         return OR_EINPUT;
     }
+    if (L->page >= 0 && L->page == L->watch_page)
+        L->watch_end = L->y;
     long p = dl_add_page(L->dl, L->page_w, L->page_h);
     if (p < 0)
         return lay_nomem(L);
@@ -1845,7 +1855,7 @@ static or_status lay_toc(lay *L, xmlNodePtr n)
     f.size = L->gbt ? 14 : 12;
     float num_w = f.size * 3;
     for (size_t i = 0; i < L->nprev && st == OR_OK; i++) {
-        const lay_toc_entry *e = &((const lay_toc_entry *)L->prev_pages)[i];
+        const lay_toc_entry *e = &L->prev[i];
         if (e->level > depth)
             continue;
         lay_font ef = f;
@@ -2083,6 +2093,20 @@ static or_status lay_block(lay *L, xmlNodePtr k)
     return OR_OK;   /* page-setup, header, footer: read elsewhere */
 }
 
+/* Lays out `next` after headings that ended on the current page and tells
+ * whether it left them stranded: it went on to another page with less than
+ * two body lines of itself under the headings. */
+static or_status lay_after_headings(lay *L, xmlNodePtr next, bool *stranded)
+{
+    long hpage = L->page;
+    float from = L->y;
+    L->watch_page = hpage;
+    or_status st = lay_block(L, next);
+    L->watch_page = -1;
+    *stranded = st == OR_OK && L->page != hpage && L->watch_end - from < 2 * L->line_h - 0.01f;
+    return st;
+}
+
 static bool lay_is_heading(xmlNodePtr k)
 {
     const char *name = (const char *)k->name;
@@ -2109,14 +2133,15 @@ static or_status lay_heading_group(lay *L, xmlNodePtr k, xmlNodePtr *last, bool 
     xmlNodePtr next = lay_next_element(k);
     if (st || !next || doc_is(next, "page-break"))
         return st;
-    size_t hpage = (size_t)L->page, hops = L->dl->pages[hpage].nops;
-    if (lay_is_heading(next))
+    bool stranded = false;
+    if (lay_is_heading(next)) {
+        size_t hpage = (size_t)L->page, hops = L->dl->pages[hpage].nops;
         st = lay_heading_group(L, next, last, retry);
-    else {
-        st = lay_block(L, next);
+        stranded = (size_t)L->page != hpage && L->dl->pages[hpage].nops == hops;
+    } else {
+        st = lay_after_headings(L, next, &stranded);
         *last = next;
     }
-    bool stranded = (size_t)L->page != hpage && L->dl->pages[hpage].nops == hops;
     if (st || !stranded || !retry || m.fresh || m.page < 0)
         return st;
     lay_restore(L, &m);
@@ -2222,39 +2247,40 @@ static or_status lay_setup(lay *L)
 /* Collects the TOC entries (titles, numbered as the layout will number
  * them) before the first pass, so the contents take their final size at
  * once and page numbers settle in the second pass. */
-static or_status lay_prescan(lay *L, xmlNodePtr parent)
+/* Collects a node's TOC entries (titles numbered as the layout will number
+ * them) before the first pass, so the contents take their final size at
+ * once and page numbers settle in the second pass. */
+static or_status lay_prescan(lay *L, xmlNodePtr k)
 {
-    for (xmlNodePtr k = parent->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE)
-            continue;
-        const char *name = (const char *)k->name;
-        if (doc_is(k, "keep") || doc_is(k, "cover")) {
-            or_status st = lay_prescan(L, k);
-            if (st)
-                return st;
-            continue;
-        }
-        if (!(name[0] == 'h' && name[1] >= '1' && name[1] <= '4' && name[2] == '\0'))
-            continue;
-        int level = name[1] - '0';
-        char num[64] = "";
-        if (doc_attr_bool(k, "numbered", true))
-            lay_heading_number(L, level, num, sizeof num);
-        if (!doc_attr_bool(k, "toc", true))
-            continue;
-        char *plain = lay_plain_text(k);
-        buf title;
-        buf_init(&title, 4096);
-        buf_puts(&title, num);
-        buf_puts(&title, plain ? plain : "");
-        or_free(plain);
-        char *t = buf_steal(&title, NULL);
-        if (!plain || !t || or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0) {
-            or_free(t);
-            return lay_nomem(L);
-        }
-        L->toc[L->ntoc++] = (lay_toc_entry){level, t, 0};
+    if (doc_is(k, "keep") || doc_is(k, "cover")) {
+        for (xmlNodePtr c = k->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE) {
+                or_status st = lay_prescan(L, c);
+                if (st)
+                    return st;
+            }
+        return OR_OK;
     }
+    if (!lay_is_heading(k))
+        return OR_OK;
+    int level = ((const char *)k->name)[1] - '0';
+    char num[64] = "";
+    if (doc_attr_bool(k, "numbered", true))
+        lay_heading_number(L, level, num, sizeof num);
+    if (!doc_attr_bool(k, "toc", true))
+        return OR_OK;
+    char *plain = lay_plain_text(k);
+    buf title;
+    buf_init(&title, 4096);
+    buf_puts(&title, num);
+    buf_puts(&title, plain ? plain : "");
+    or_free(plain);
+    char *t = buf_steal(&title, NULL);
+    if (!plain || !t || or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0) {
+        or_free(t);
+        return lay_nomem(L);
+    }
+    L->toc[L->ntoc++] = (lay_toc_entry){level, t, 0};
     return OR_OK;
 }
 
@@ -2280,20 +2306,122 @@ static void lay_reset_pass(lay *L)
     memset(L->hnum, 0, sizeof L->hnum);
 }
 
-or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const layout_options *opt,
-                          dl_doc *out, diag *d)
+/* Pass 0: keeps copies of <document> and its header, footer and page
+ * setup, notes a contents page, and numbers the headings for it. */
+static or_status lay_scan_block(void *ctx, xmlNodePtr root, xmlNodePtr k)
 {
-    lay L = {.fs = fs, .d = d, .path = path, .opt = opt, .root = xmlDocGetRootElement(doc), .page = -1};
-    or_status st = lay_setup(&L);
-    bool has_toc = lay_child(L.root, "toc") != NULL;
-    if (st == OR_OK && has_toc) {
-        st = lay_prescan(&L, L.root);
-        L.prev_pages = (size_t *)L.toc;
-        L.nprev = L.ntoc;
-        L.toc = NULL;
-        L.ntoc = L.toc_cap = 0;
-        memset(L.hnum, 0, sizeof L.hnum);
+    lay *L = ctx;
+    if (!L->root) {
+        L->root = xmlDocCopyNode(root, L->own, 2);   /* attributes, no children */
+        if (!L->root)
+            return lay_nomem(L);
+        xmlDocSetRootElement(L->own, L->root);
     }
+    if (doc_is(k, "header") || doc_is(k, "footer") || doc_is(k, "page-setup")) {
+        xmlNodePtr copy = xmlDocCopyNode(k, L->own, 1);
+        if (!copy || !xmlAddChild(L->root, copy)) {
+            xmlFreeNode(copy);
+            return lay_nomem(L);
+        }
+        return OR_OK;
+    }
+    if (doc_is(k, "toc"))
+        L->has_toc = true;
+    return lay_prescan(L, k);
+}
+
+/* Lays out the held headings and the block after them (NULL at the end),
+ * and when that block left them stranded (lay_after_headings), starts the
+ * group on a new page: a heading never ends a page. */
+static or_status lay_flush_held(lay *L, xmlNodePtr next)
+{
+    lay_mark m = lay_save(L);
+    or_status st = OR_OK;
+    for (int attempt = 0; attempt < 2 && st == OR_OK; attempt++) {
+        for (size_t i = 0; i < L->nheld && st == OR_OK; i++)
+            st = lay_block(L, L->held[i]);
+        if (st || !next)
+            break;
+        bool stranded;
+        st = lay_after_headings(L, next, &stranded);
+        if (st || !stranded || attempt == 1 || m.fresh || m.page < 0)
+            break;
+        lay_restore(L, &m);
+        st = lay_new_page(L);
+    }
+    for (size_t i = 0; i < L->nheld; i++)
+        xmlFreeNode(L->held[i]);
+    L->nheld = 0;
+    return st;
+}
+
+static or_status lay_pass_block(void *ctx, xmlNodePtr root, xmlNodePtr k)
+{
+    lay *L = ctx;
+    (void)root;
+    if (doc_is(k, "header") || doc_is(k, "footer") || doc_is(k, "page-setup"))
+        return OR_OK;
+    if (L->page < 0) {
+        or_status st = lay_new_page(L);
+        if (st)
+            return st;
+    }
+    if (lay_is_heading(k)) {
+        /* Held until the next block arrives (the source frees k after this
+         * call); a chain longer than the buffer is laid out as it is. */
+        if (L->nheld == sizeof L->held / sizeof *L->held) {
+            or_status st = lay_flush_held(L, NULL);
+            if (st)
+                return st;
+        }
+        xmlNodePtr copy = xmlDocCopyNode(k, L->own, 1);
+        if (!copy)
+            return lay_nomem(L);
+        L->held[L->nheld++] = copy;
+        return OR_OK;
+    }
+    return L->nheld ? lay_flush_held(L, k) : lay_block(L, k);
+}
+
+static or_status lay_created(lay *L, long long *out)
+{
+    const char *date = doc_attr(L->root, "date");
+    if (L->opt->created >= 0 || !date) {
+        *out = L->opt->created >= 0 ? L->opt->created : L->opt->fallback_created;
+        return OR_OK;
+    }
+    od_date day;
+    if (!od_parse_date(date, &day)) {
+        diag_error(L->d, L->path, doc_line(L->root), "date=\"%s\" on <document> (expected YYYY-MM-DD)", date);
+        return OR_EINPUT;
+    }
+    *out = (long long)day * 86400 - 8 * 3600;   /* midnight, Beijing time */
+    return OR_OK;
+}
+
+static const char *lay_info(dl_doc *out, xmlNodePtr root, const char *name, const char *def)
+{
+    const char *v = doc_attr(root, name);
+    return v || def ? arena_strdup(&out->mem, v ? v : def) : NULL;
+}
+
+or_status layout_stream(const layout_source *src, fontset *fs, const layout_options *opt, dl_doc *out, diag *d)
+{
+    lay L = {.fs = fs, .d = d, .path = src->path, .opt = opt, .page = -1, .watch_page = -1};
+    L.own = xmlNewDoc((const xmlChar *)"1.0");
+    if (!L.own)
+        return diag_nomem(d);
+    or_status st = src->feed(src->ctx, lay_scan_block, &L, d);
+    if (st == OR_OK && !L.root) {
+        diag_error(d, src->path, 0, "an empty document (expected <document> with content)");
+        st = OR_EINPUT;
+    }
+    if (st == OR_OK)
+        st = lay_setup(&L);
+    L.prev = L.toc;
+    L.nprev = L.ntoc;
+    L.toc = NULL;
+    L.ntoc = L.toc_cap = 0;
     dl_doc pass;
     bool have_pass = false;
     for (int n = 0; st == OR_OK && n < LAY_MAX_PASSES; n++) {
@@ -2303,19 +2431,20 @@ or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const la
         have_pass = true;
         L.dl = &pass;
         lay_reset_pass(&L);
-        st = lay_blocks(&L, L.root);
+        st = src->feed(src->ctx, lay_pass_block, &L, d);
+        if (st == OR_OK && L.nheld)
+            st = lay_flush_held(&L, NULL);
         if (st == OR_OK && L.page < 0)
             st = lay_new_page(&L);
-        if (st || !has_toc) {
+        if (st || !L.has_toc) {
             lay_free_toc(L.toc, L.ntoc);
             break;
         }
         bool settled = L.ntoc == L.nprev;
-        const lay_toc_entry *prev = (const lay_toc_entry *)L.prev_pages;
         for (size_t i = 0; settled && i < L.ntoc; i++)
-            settled = prev[i].page == L.toc[i].page;
-        lay_free_toc((lay_toc_entry *)L.prev_pages, L.nprev);
-        L.prev_pages = (size_t *)L.toc;
+            settled = L.prev[i].page == L.toc[i].page;
+        lay_free_toc(L.prev, L.nprev);
+        L.prev = L.toc;
         L.nprev = L.ntoc;
         if (settled)
             break;
@@ -2324,22 +2453,58 @@ or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const la
         st = lay_decorate(&L);
     if (st == OR_OK && L.errors)
         st = OR_EINPUT;
+    long long created = 0;
+    if (st == OR_OK)
+        st = lay_created(&L, &created);
     if (st == OR_OK) {
         dl_doc_free(out);
         *out = pass;
         have_pass = false;
-        out->info.title = doc_attr(L.root, "title") ? arena_strdup(&out->mem, doc_attr(L.root, "title")) : NULL;
-        out->info.author = doc_attr(L.root, "author") ? arena_strdup(&out->mem, doc_attr(L.root, "author")) : NULL;
-        out->info.subject = doc_attr(L.root, "subject") ? arena_strdup(&out->mem, doc_attr(L.root, "subject")) : NULL;
-        out->info.keywords = doc_attr(L.root, "keywords") ? arena_strdup(&out->mem, doc_attr(L.root, "keywords")) : NULL;
-        out->info.creator = arena_strdup(&out->mem, doc_attr(L.root, "creator") ? doc_attr(L.root, "creator") : "opsreport");
-        out->info.created = opt->created;
+        out->info.title = lay_info(out, L.root, "title", NULL);
+        out->info.author = lay_info(out, L.root, "author", NULL);
+        out->info.subject = lay_info(out, L.root, "subject", NULL);
+        out->info.keywords = lay_info(out, L.root, "keywords", NULL);
+        out->info.creator = lay_info(out, L.root, "creator", "opsreport");
+        out->info.created = created;
     }
     if (have_pass)
         dl_doc_free(&pass);
-    lay_free_toc((lay_toc_entry *)L.prev_pages, L.nprev);
+    for (size_t i = 0; i < L.nheld; i++)
+        xmlFreeNode(L.held[i]);
+    lay_free_toc(L.prev, L.nprev);
     lay_reset_pass(&L);
     or_free(L.sections);
     or_free(L.styles);
+    xmlFreeDoc(L.own);
     return st;
+}
+
+typedef struct lay_tree {
+    xmlDocPtr doc;
+    const char *path;
+} lay_tree;
+
+static or_status lay_feed_tree(void *ctx, doc_block_fn fn, void *fn_ctx, diag *d)
+{
+    lay_tree *t = ctx;
+    return doc_stream_tree(t->doc, t->path, fn, fn_ctx, d);
+}
+
+static or_status lay_feed_file(void *ctx, doc_block_fn fn, void *fn_ctx, diag *d)
+{
+    return doc_stream_file(ctx, fn, fn_ctx, d);
+}
+
+or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const layout_options *opt,
+                          dl_doc *out, diag *d)
+{
+    lay_tree t = {doc, path};
+    layout_source src = {lay_feed_tree, &t, path};
+    return layout_stream(&src, fs, opt, out, d);
+}
+
+or_status layout_file(const char *path, fontset *fs, const layout_options *opt, dl_doc *out, diag *d)
+{
+    layout_source src = {lay_feed_file, (void *)path, path};
+    return layout_stream(&src, fs, opt, out, d);
 }
