@@ -172,7 +172,7 @@ static int cli_typeset(int argc, char **argv)
     if (st == OR_OK)
         st = layout_file(o.input, fs, &lo, &dl, &d);
     if (st == OR_OK)
-        st = pdf_write(&dl, fs, o.output, &d);
+        st = pdf_write_release(&dl, fs, o.output, &d);
     dl_doc_free(&dl);
     fontset_free(fs);
     if (st != OR_OK && d.errors > 1)

@@ -12,10 +12,29 @@ void dl_doc_init(dl_doc *doc)
     arena_init(&doc->mem, 256 * 1024);
 }
 
+void dl_page_release(dl_doc *doc, size_t page)
+{
+    dl_page *p = &doc->pages[page];
+    or_free(p->ops);
+    p->ops = NULL;
+    p->nops = p->cap = 0;
+    arena_free(&p->mem);
+}
+
+void dl_truncate(dl_doc *doc, size_t npages, size_t nops)
+{
+    for (size_t i = npages; i < doc->npages; i++)
+        dl_page_release(doc, i);
+    doc->npages = npages;
+    /* The dropped ops' strings stay in the page arena until it goes. */
+    if (npages > 0 && nops < doc->pages[npages - 1].nops)
+        doc->pages[npages - 1].nops = nops;
+}
+
 void dl_doc_free(dl_doc *doc)
 {
     for (size_t i = 0; i < doc->npages; i++)
-        or_free(doc->pages[i].ops);
+        dl_page_release(doc, i);
     or_free(doc->pages);
     or_free(doc->marks);
     arena_free(&doc->mem);
@@ -30,6 +49,7 @@ long dl_add_page(dl_doc *doc, float width, float height)
     memset(p, 0, sizeof *p);
     p->width = width;
     p->height = height;
+    arena_init(&p->mem, 4096);
     return (long)doc->npages++;
 }
 
@@ -40,16 +60,16 @@ int dl_push(dl_doc *doc, size_t page, const dl_op *op)
         return -1;
     dl_op copy = *op;
     if (op->kind == DL_TEXT) {
-        copy.u.text.utf8 = arena_strdup(&doc->mem, op->u.text.utf8);
+        copy.u.text.utf8 = arena_strdup(&p->mem, op->u.text.utf8);
         if (!copy.u.text.utf8)
             return -1;
     } else if (op->kind == DL_IMAGE) {
-        copy.u.image.path = arena_strdup(&doc->mem, op->u.image.path);
+        copy.u.image.path = arena_strdup(&p->mem, op->u.image.path);
         if (!copy.u.image.path)
             return -1;
     } else if (op->kind == DL_PATH) {
         size_t n = op->u.path.npoints * 2 * sizeof(float);
-        float *xy = arena_alloc(&doc->mem, n);
+        float *xy = arena_alloc(&p->mem, n);
         if (!xy)
             return -1;
         memcpy(xy, op->u.path.xy, n);

@@ -7,8 +7,8 @@
  * every one of them (layout resolved fallbacks); the PDF writer maps code
  * points to what the embedded subset font expects.
  *
- * Ownership: a dl_doc owns everything reachable from it (one arena); free
- * with dl_doc_free. */
+ * Ownership: a dl_doc owns everything reachable from it (an arena for the
+ * document, one per page); free with dl_doc_free. */
 #ifndef OR_DISPLAY_H
 #define OR_DISPLAY_H
 
@@ -90,6 +90,7 @@ typedef struct dl_page {
     float width, height;  /* pt */
     dl_op *ops;
     size_t nops, cap;
+    arena mem;            /* the strings and points of this page's ops */
 } dl_page;
 
 typedef struct dl_bookmark {
@@ -121,6 +122,12 @@ long dl_add_page(dl_doc *doc, float width, float height);
  * into the document's arena.  Returns 0 or -1 on allocation failure. */
 int dl_push(dl_doc *doc, size_t page, const dl_op *op);
 int dl_add_bookmark(dl_doc *doc, int level, const char *title, size_t page, float y);
+/* Frees a page's operations and their strings (its size stays): the PDF
+ * writer releases each page once libharu has it. */
+void dl_page_release(dl_doc *doc, size_t page);
+/* Drops pages from `npages` on and the operations of page npages - 1 from
+ * `nops` on (layout undoing a block that it places again elsewhere). */
+void dl_truncate(dl_doc *doc, size_t npages, size_t nops);
 
 /* Shorthands over dl_push. */
 int dl_line_add(dl_doc *doc, size_t page, float x1, float y1, float x2, float y2,

@@ -2021,11 +2021,7 @@ static lay_mark lay_save(const lay *L)
 
 static void lay_restore(lay *L, const lay_mark *m)
 {
-    for (size_t p = m->npages; p < L->dl->npages; p++)
-        or_free(L->dl->pages[p].ops);
-    L->dl->npages = m->npages;
-    if (m->page >= 0)
-        L->dl->pages[m->page].nops = m->nops;
+    dl_truncate(L->dl, m->npages, m->nops);
     L->dl->nmarks = m->nmarks;
     for (size_t i = m->ntoc; i < L->ntoc; i++)
         or_free(L->toc[i].title);

@@ -20,7 +20,7 @@
 #define PDF_MISSING_RED 0.85f
 
 typedef struct pdf_image_slot {
-    const char *path;     /* owned by the document */
+    char *path;           /* a copy: pages, with their strings, may be released */
     HPDF_Image image;
 } pdf_image_slot;
 
@@ -450,7 +450,10 @@ static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, s
         }
         if (or_grow(&w->images, &w->images_cap, w->nimages + 1, sizeof *w->images) != 0)
             return diag_nomem(w->d);
-        w->images[w->nimages++] = (pdf_image_slot){im->path, img};
+        char *copy = or_strdup(im->path);
+        if (!copy)
+            return diag_nomem(w->d);
+        w->images[w->nimages++] = (pdf_image_slot){copy, img};
     }
     gs_end_text(w);
     out_flush(w);
@@ -578,7 +581,7 @@ static or_status write_info(pdf_writer *w, const dl_info *info)
     return check(w, OR_ESYS, "writing document info", 0);
 }
 
-static or_status build(pdf_writer *w, const dl_doc *doc, const char *tmp)
+static or_status build(pdf_writer *w, const dl_doc *doc, dl_doc *release, const char *tmp)
 {
     HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(w->pdf);
@@ -592,6 +595,8 @@ static or_status build(pdf_writer *w, const dl_doc *doc, const char *tmp)
         pages[p] = HPDF_AddPage(w->pdf);
         st = pages[p] ? draw_page(w, pages[p], &doc->pages[p], p)
                       : check(w, OR_ESYS, "adding a page", p);
+        if (release)
+            dl_page_release(release, p);
     }
     if (st == OR_OK)
         st = write_outline(w, doc, pages);
@@ -617,7 +622,7 @@ static void set_default_mode(int fd)
     (void)fchmod(fd, 0666 & ~mask);
 }
 
-or_status pdf_write(const dl_doc *doc, fontset *fs, const char *path, diag *d)
+static or_status write_pdf(const dl_doc *doc, dl_doc *release, fontset *fs, const char *path, diag *d)
 {
     if (doc->npages == 0) {
         diag_error(d, path, 0, "document has no pages; expected at least one");
@@ -653,10 +658,12 @@ or_status pdf_write(const dl_doc *doc, fontset *fs, const char *path, diag *d)
         st = diag_nomem(d);
     if (st == OR_OK) {
         w.pdf = HPDF_New(on_hpdf_error, &w);
-        st = w.pdf ? build(&w, doc, tmp) : diag_nomem(d);
+        st = w.pdf ? build(&w, doc, release, tmp) : diag_nomem(d);
     }
     HPDF_Free(w.pdf);
     or_free(w.fonts);
+    for (size_t i = 0; i < w.nimages; i++)
+        or_free(w.images[i].path);
     or_free(w.images);
     buf_free(&w.text);
     if (st == OR_OK && rename(tmp, path) != 0) {
@@ -667,4 +674,14 @@ or_status pdf_write(const dl_doc *doc, fontset *fs, const char *path, diag *d)
         unlink(tmp);
     or_free(tmp);
     return st;
+}
+
+or_status pdf_write(const dl_doc *doc, fontset *fs, const char *path, diag *d)
+{
+    return write_pdf(doc, NULL, fs, path, d);
+}
+
+or_status pdf_write_release(dl_doc *doc, fontset *fs, const char *path, diag *d)
+{
+    return write_pdf(doc, doc, fs, path, d);
 }

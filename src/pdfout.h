@@ -26,5 +26,10 @@
  * OR_EINPUT for a document that refers to something that does not exist
  * (a face id, a page of a bookmark, an unreadable image), or OR_ESYS. */
 or_status pdf_write(const dl_doc *doc, fontset *fs, const char *path, diag *d);
+/* The same, releasing each page's operations as soon as it is drawn, so
+ * that the display list and libharu's copy of the pages are never both
+ * whole in memory.  Afterwards doc keeps only page sizes, bookmarks and
+ * info; free it with dl_doc_free. */
+or_status pdf_write_release(dl_doc *doc, fontset *fs, const char *path, diag *d);
 
 #endif
