@@ -6,7 +6,7 @@ BIN=${1:-./opsreport}
 OUT=bench/out
 RUNS=${RUNS:-5}
 mkdir -p "$OUT"
-sh bench/gen-doc.sh 800 20 300 > "$OUT/big.xml"
+sh bench/gen-doc.sh 810 20 300 > "$OUT/big.xml"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -29,3 +29,49 @@ bytes=$(stat -c %s "$OUT/big.pdf")
 awk -v p="$pages" -v w="$wall" -v r="$rss" -v b="$bytes" -v n="$RUNS" 'BEGIN {
     printf "typeset %d pages: median %.2f s of %d runs, %.0f pages/s, peak RSS %.1f MB, PDF %d bytes (%.1f KB/page)\n",
            p, w, n, (w > 0 ? p / w : 0), r / 1024, b, b / 1024 / p }'
+
+# --- facts (issue 3): `facts --period term` on the sample records, then on
+# the same plus a year of one-minute probes for three systems (generated
+# here into bench/out, never into git).  Aim: < 2 s, peak RSS < 64 MB.
+FACTS_DATA=samples/records
+if [ ! -f "$FACTS_DATA/contract.xml" ]; then
+    echo "facts: samples/records missing; using tests/data/facts/e2e"
+    FACTS_DATA=tests/data/facts/e2e
+fi
+measure facts "$BIN" facts -q --data "$FACTS_DATA" --period term -o "$OUT/facts-term.xml"
+echo "facts --period term on $FACTS_DATA: median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB"
+
+PROBED=$OUT/records-probes
+rm -rf "$PROBED"
+mkdir -p "$PROBED"
+cp "$FACTS_DATA"/*.xml "$PROBED"/
+# The probes need three systems: add a third to the copied contract when
+# the sample has fewer.
+systems=$(grep -o '<system id="[^"]*"' "$PROBED/contract.xml" | sed 's/.*id="//; s/"//')
+n=$(echo "$systems" | wc -l)
+if [ "$n" -lt 3 ]; then
+    sed -i 's|<staff>|<system id="bench3" name="基准测试系统" importance="general"/>\n  <staff>|' "$PROBED/contract.xml"
+    systems="$systems
+bench3"
+fi
+start=$(sed -n 's/.*<term start="\([0-9-]*\)".*/\1/p' "$PROBED/contract.xml")
+for s in $(echo "$systems" | head -n 3); do
+    awk -v sys="$s" -v start="$start" 'BEGIN {
+        split(start, d, "-"); y = d[1] + 0; m = d[2] + 0; dd = d[3] + 0
+        split("31 28 31 30 31 30 31 31 30 31 30 31", dim, " ")
+        printf "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<probes system=\"%s\" target=\"https://example.gov.cn/%s/\" interval=\"60\">\n", sys, sys
+        for (day = 0; day < 365; day++) {
+            for (h = 0; h < 24; h++)
+                for (mi = 0; mi < 60; mi++) {
+                    ok = ((day * 1440 + h * 60 + mi) % 997 == 0) ? 0 : 1
+                    printf "  <p t=\"%04d-%02d-%02dT%02d:%02d:00\" ok=\"%d\" ms=\"%d\"/>\n", y, m, dd, h, mi, ok, ok ? 300 : 15000
+                }
+            leap = (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) && m == 2
+            if (++dd > dim[m] + leap) { dd = 1; if (++m > 12) { m = 1; y++ } }
+        }
+        print "</probes>"
+    }' > "$PROBED/probes-$s.xml"
+done
+samples=$(cat "$PROBED"/probes-*.xml | grep -c '<p ')
+measure facts-probes "$BIN" facts -q --data "$PROBED" --period term -o "$OUT/facts-probes.xml"
+echo "facts --period term with $samples probe samples (3 systems): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB"
