@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "fonts.h"
+#include "test_util.h"
 
 #include <hb.h>
 
@@ -19,33 +20,6 @@
 #include <unistd.h>
 
 #define MAP "fonts/fonts.conf"
-
-typedef struct capture {
-    char *text;
-    size_t len;
-    FILE *stream;
-    diag d;
-} capture;
-
-static void capture_open(capture *c)
-{
-    memset(c, 0, sizeof *c);
-    c->stream = open_memstream(&c->text, &c->len);
-    assert_non_null(c->stream);
-    c->d.stream = c->stream;
-}
-
-static const char *capture_text(capture *c)
-{
-    fflush(c->stream);
-    return c->text ? c->text : "";
-}
-
-static void capture_close(capture *c)
-{
-    fclose(c->stream);
-    free(c->text);   /* open_memstream's buffer comes from libc */
-}
 
 static fontset *open_map(void)
 {
@@ -162,7 +136,7 @@ static void test_map_errors_have_locations(void **state)
         "family many = /usr/share/fonts/truetype/arphic/uming.ttc#7\n"
         "family empty =\n");
     capture c;
-    capture_open(&c);
+    capture_begin(&c);
     fontset *fs = (fontset *)map;   /* must be reset to NULL on failure */
     assert_int_equal(fontset_open(&fs, map, &c.d), OR_EINPUT);
     assert_null(fs);
@@ -187,21 +161,21 @@ static void test_map_errors_have_locations(void **state)
     }
     assert_null(strstr(t, ":2:"));
     assert_int_equal(c.d.errors, 7);
-    capture_close(&c);
+    capture_end(&c);
 
     /* unreadable map: named, without a line */
-    capture_open(&c);
+    capture_begin(&c);
     assert_int_equal(fontset_open(&fs, "/nonexistent/fonts.conf", &c.d), OR_EINPUT);
     assert_non_null(strstr(capture_text(&c), "/nonexistent/fonts.conf: error: cannot read"));
-    capture_close(&c);
+    capture_end(&c);
 
     /* relative names: next to the map, then under /usr/share/fonts */
     char *rel = write_temp(dir, "rel.conf", "family song 宋 = truetype/arphic/uming.ttc#0\n");
-    capture_open(&c);
+    capture_begin(&c);
     assert_int_equal(fontset_open(&fs, rel, &c.d), OR_OK);
     assert_true(label_has(fs, 0, "/usr/share/fonts/truetype/arphic/uming.ttc#0"));
     fontset_free(fs);
-    capture_close(&c);
+    capture_end(&c);
 
     unlink(map);
     unlink(notfont);
@@ -370,13 +344,13 @@ static void test_components_synthetic(void **state)
 
     len = make_font(font, sizeof font, 40000);
     capture c;
-    capture_open(&c);
+    capture_begin(&c);
     assert_int_equal(ttf_check_components(font, len, "big.ttf", &c.d), OR_EINPUT);
     const char *t = capture_text(&c);
     assert_non_null(strstr(t, "big.ttf: error: "));
     assert_non_null(strstr(t, "composite glyph 1"));
     assert_non_null(strstr(t, "40000"));
-    capture_close(&c);
+    capture_end(&c);
 
     /* every truncation fails cleanly (ASan watches the reads); the last
      * two bytes are padding after maxp, so the cuts stop before them */

@@ -14,40 +14,8 @@
 
 #include "alloc.h"
 #include "period.h"
+#include "test_util.h"
 
-typedef struct capture {
-    char *text;
-    size_t len;
-    FILE *f;
-    diag d;
-} capture;
-
-static void capture_begin(capture *c)
-{
-    memset(c, 0, sizeof *c);
-    c->f = open_memstream(&c->text, &c->len);
-    assert_non_null(c->f);
-    c->d.stream = c->f;
-}
-
-static const char *capture_text(capture *c)
-{
-    fflush(c->f);
-    return c->text ? c->text : "";
-}
-
-static void capture_end(capture *c)
-{
-    fclose(c->f);
-    free(c->text);   /* open_memstream's own buffer */
-}
-
-#define assert_contains(hay, needle)                                                       \
-    do {                                                                                   \
-        const char *h_ = (hay), *n_ = (needle);                                            \
-        if (!strstr(h_, n_))                                                               \
-            fail_msg("expected \"%s\" in:\n%s", n_, h_);                                   \
-    } while (0)
 
 static od_date D(const char *s)
 {
