@@ -78,3 +78,21 @@ if [ $rc -eq 2 ]; then pass "missing --data: exit 2"; else fail "missing --data"
 if [ $rc -eq 1 ] && grep -q "no-such-dir" "$E2E_TMP/err"; then pass "unreadable data dir: exit 1"; else fail "unreadable data dir" "rc=$rc"; fi
 "$BIN" facts --data "$DATA" --period 2026-07 --rules tests/data/facts/bad-rules.xml >/dev/null 2>"$E2E_TMP/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q 'bad-rules.xml:6: error' "$E2E_TMP/err"; then pass "bad rules file: exit 1, file:line"; else fail "bad rules file" "rc=$rc"; fi
+
+# The same records written in GB18030 (as Chinese Windows tools export
+# them) give the same facts; only the file names in the citations differ.
+GB="$E2E_TMP/gb18030"
+mkdir -p "$GB"
+for f in "$DATA"/*.xml; do
+    sed 's/encoding="UTF-8"/encoding="GB18030"/' "$f" | iconv -f UTF-8 -t GB18030 > "$GB/$(basename "$f")"
+done
+if ! cmp -s "$DATA/incidents.xml" "$GB/incidents.xml" && grep -q 'encoding="GB18030"' "$GB/incidents.xml"; then pass "GB18030 copy differs in bytes"; else fail "GB18030 copy" "not re-encoded"; fi
+"$BIN" facts -q --data "$DATA" --period term > "$E2E_TMP/utf8.xml" 2>/dev/null
+"$BIN" facts -q --data "$GB" --period term > "$E2E_TMP/gb.xml" 2>/dev/null
+sed 's/ file="[^"]*"//g' "$E2E_TMP/utf8.xml" > "$E2E_TMP/utf8.cmp"
+sed 's/ file="[^"]*"//g' "$E2E_TMP/gb.xml" > "$E2E_TMP/gb.cmp"
+if [ -s "$E2E_TMP/utf8.cmp" ] && grep -q '<kpi ' "$E2E_TMP/utf8.cmp" && cmp -s "$E2E_TMP/utf8.cmp" "$E2E_TMP/gb.cmp"; then
+    pass "GB18030 and UTF-8 records give the same facts"
+else
+    fail "GB18030 facts" "$(diff "$E2E_TMP/utf8.cmp" "$E2E_TMP/gb.cmp" | head -5)"
+fi
