@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "dataset.h"
 #include "datetime.h"
 #include "diag.h"
 #include "display.h"
@@ -252,36 +253,6 @@ static int cli_facts_parse(int argc, char **argv, cli_facts_opts *o)
 /* Loads the records of o->data, with the installation's schemas, and the
  * working-day calendar (shipped schedule plus the data set's <calendar>
  * files).  On OR_OK the caller frees both. */
-static or_status cli_load_data(const cli_facts_opts *o, records **r, calendar **cal, diag *d)
-{
-    char home[PATH_MAX], schema[PATH_MAX + 32], hol[PATH_MAX + 64];
-    cli_home(home, sizeof home);
-    snprintf(schema, sizeof schema, "%s/data/schema", home);
-    snprintf(hol, sizeof hol, "%s/%s", home, CALENDAR_SHIPPED_PATH);
-    *cal = NULL;
-    or_status st = records_load_dir(r, o->data, schema, d);
-    if (st == OR_OK)
-        st = calendar_load(cal, hol, d);
-    for (size_t i = 0; st == OR_OK && i < (*r)->calendar_files.n; i++)
-        st = calendar_apply_xml(*cal, (*r)->calendar_files.v[i].doc, (*r)->calendar_files.v[i].path, d);
-    if (st != OR_OK) {
-        records_free(*r);
-        calendar_free(*cal);
-        *r = NULL;
-        *cal = NULL;
-    }
-    return st;
-}
-
-static or_status cli_load_rules(const cli_facts_opts *o, kpi_rules **k, diag *d)
-{
-    char home[PATH_MAX], path[PATH_MAX + 32], schema[PATH_MAX + 32];
-    cli_home(home, sizeof home);
-    snprintf(path, sizeof path, "%s/%s", home, KPI_RULES_PATH);
-    snprintf(schema, sizeof schema, "%s/%s", home, KPI_SCHEMA_PATH);
-    return kpi_rules_load(k, o->rules ? o->rules : path, schema, d);
-}
-
 static int cli_check(int argc, char **argv)
 {
     cli_facts_opts o = {0};
@@ -289,23 +260,19 @@ static int cli_check(int argc, char **argv)
     if (rc)
         return rc;
     diag d = {.quiet_warnings = o.quiet};
-    records *r = NULL;
-    calendar *cal = NULL;
-    kpi_rules *k = NULL;
-    or_status st = cli_load_data(&o, &r, &cal, &d);
-    if (st == OR_OK)
-        st = cli_load_rules(&o, &k, &d);
+    char home[PATH_MAX];
+    cli_home(home, sizeof home);
+    dataset ds;
+    or_status st = dataset_load(&ds, o.data, home, o.rules, &d);
     if (st == OR_OK) {
         size_t files = 0;
         for (int i = 0; i < REC_KIND_COUNT; i++)
-            files += r->files_per_kind[i];
+            files += ds.records->files_per_kind[i];
         printf("%s: %zu record files, no errors\n", o.data, files);
     } else if (d.errors > 1) {
         fprintf(stderr, "opsreport: %u errors\n", d.errors);
     }
-    kpi_rules_free(k);
-    calendar_free(cal);
-    records_free(r);
+    dataset_free(&ds);
     return (int)st;
 }
 
@@ -343,24 +310,20 @@ static int cli_facts(int argc, char **argv)
         fmt = FACTS_JSON;
     else if (o.format && strcmp(o.format, "xml") != 0)
         return cli_usage_error("--format %s: expected xml or json", o.format);
-    od_date today = period_today();
-    if (o.today && !od_parse_date(o.today, &today))
-        return cli_usage_error("--today %s: expected a date YYYY-MM-DD", o.today);
     diag d = {.quiet_warnings = o.quiet};
-    records *r = NULL;
-    calendar *cal = NULL;
-    kpi_rules *k = NULL;
+    char home[PATH_MAX];
+    cli_home(home, sizeof home);
+    dataset ds;
     facts *f = NULL;
     od_period p;
+    od_date today;
     buf out;
     buf_init(&out, 0);
-    or_status st = cli_load_data(&o, &r, &cal, &d);
+    or_status st = dataset_load(&ds, o.data, home, o.rules, &d);
     if (st == OR_OK)
-        st = period_parse(o.period, today, r->contract.term_start, r->contract.term_end, &p, &d);
+        st = dataset_period(&ds, o.period, o.today, &p, &today, &d);
     if (st == OR_OK)
-        st = cli_load_rules(&o, &k, &d);
-    if (st == OR_OK)
-        st = facts_compute(&f, r, cal, k, &p, &d);
+        st = facts_compute(&f, ds.records, ds.cal, ds.rules, &p, &d);
     if (st == OR_OK)
         st = facts_write(f, fmt, &out, &d);
     if (st == OR_OK) {
@@ -377,9 +340,7 @@ static int cli_facts(int argc, char **argv)
     }
     buf_free(&out);
     facts_free(f);
-    kpi_rules_free(k);
-    calendar_free(cal);
-    records_free(r);
+    dataset_free(&ds);
     return (int)st;
 }
 
