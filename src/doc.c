@@ -647,3 +647,16 @@ or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
     xmlFreeTextReader(r);
     return st;
 }
+
+or_status doc_check_root_element(xmlNodePtr root, const char *path, diag *d)
+{
+    doc_checker c = {.path = path, .d = d};
+    return doc_check_root(&c, root);
+}
+
+or_status doc_check_block(xmlNodePtr block, const char *path, diag *d)
+{
+    doc_checker c = {.path = path, .d = d};
+    doc_check_node(&c, block, 1);
+    return c.errors ? OR_EINPUT : OR_OK;
+}

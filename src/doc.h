@@ -35,6 +35,12 @@ or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
 /* The same over a tree already in memory (validated as a whole first). */
 or_status doc_stream_tree(xmlDocPtr doc, const char *path, doc_block_fn fn, void *ctx, diag *d);
 
+/* For producers that build documents block by block (templates): checks
+ * the <document> element's own attributes, or one of its children, with
+ * the same rules as doc_load; OR_EINPUT after reporting. */
+or_status doc_check_root_element(xmlNodePtr root, const char *path, diag *d);
+or_status doc_check_block(xmlNodePtr block, const char *path, diag *d);
+
 /* Lengths: "12mm", "1.5cm", "10pt", "2em" (of `em`), "30%" (of `whole`), or
  * a bare number of points.  Font sizes also accept 号 names (三号, 小四 …). */
 bool doc_parse_length(const char *s, float em, float whole, float *out);
