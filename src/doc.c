@@ -59,6 +59,7 @@ static const doc_element doc_elements[] = {
     {"page-break", "@block", "", false},
     {"spacer", "@block", "height:len", false},
     {"keep", "@block", "", false},
+    {"part", "document", "title:s", false},
     {"b", "@inline", "", true},
     {"em", "@inline", "", true},
     {"span", "@inline", "font:s size:size bold:bool color:color", true},
@@ -67,7 +68,7 @@ static const doc_element doc_elements[] = {
     {"blank", "@inline", "width:len", false},
 };
 
-static const char *const doc_block_holders[] = {"document", "cover", "keep"};
+static const char *const doc_block_holders[] = {"document", "cover", "keep", "part"};
 
 static const doc_element *doc_find(const char *name)
 {

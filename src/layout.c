@@ -94,6 +94,7 @@ typedef struct lay {
     xmlNodePtr held[8];  /* headings waiting for the block they keep with */
     size_t nheld;
     bool has_toc;
+    int level_offset;    /* 1 inside a <part>: its headings sit one level deeper */
     long watch_page;     /* keep-with-next: the page whose end is watched */
     float watch_end;     /* where the flow left watch_page */
     lay_section *sections;
@@ -649,13 +650,13 @@ static or_status lay_heading(lay *L, xmlNodePtr n, int level)
         return lay_nomem(L);
     }
     if (doc_attr_bool(n, "bookmark", true)
-        && dl_add_bookmark(L->dl, level, buf_cstr(&title), page, lay_pdf_y(L, top)) != 0)
+        && dl_add_bookmark(L->dl, level + L->level_offset, buf_cstr(&title), page, lay_pdf_y(L, top)) != 0)
         st = lay_nomem(L);
     if (st == OR_OK && doc_attr_bool(n, "toc", true)) {
         if (or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0)
             st = lay_nomem(L);
         else {
-            L->toc[L->ntoc++] = (lay_toc_entry){level, buf_steal(&title, NULL), page};
+            L->toc[L->ntoc++] = (lay_toc_entry){level + L->level_offset, buf_steal(&title, NULL), page};
             if (!L->toc[L->ntoc - 1].title)
                 st = lay_nomem(L);
         }
@@ -2048,6 +2049,61 @@ static or_status lay_keep(lay *L, xmlNodePtr n)
     return st ? st : lay_blocks(L, n);
 }
 
+static or_status lay_toc_add(lay *L, int level, const char *title, size_t page)
+{
+    char *t = or_strdup(title);
+    if (!t || or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0) {
+        or_free(t);
+        return lay_nomem(L);
+    }
+    L->toc[L->ntoc++] = (lay_toc_entry){level, t, page};
+    return OR_OK;
+}
+
+/* A part of a packet: a document of its own inside a larger one.  It
+ * starts a page under its title, numbers its headings from 一、 again and
+ * nests them one level below its own bookmark and contents entry. */
+static or_status lay_part(lay *L, xmlNodePtr n)
+{
+    or_status st = L->fresh && L->page >= 0 ? OR_OK : lay_new_page(L);
+    if (st)
+        return st;
+    const char *title = doc_attr(n, "title");
+    if (!title)
+        title = "";
+    if (dl_add_bookmark(L->dl, 1, title, (size_t)L->page, lay_pdf_y(L, L->y)) != 0)
+        return lay_nomem(L);
+    st = lay_toc_add(L, 1, title, (size_t)L->page);
+    if (st == OR_OK && or_grow(&L->sections, &L->sections_cap, L->nsections + 1, sizeof *L->sections) == 0) {
+        char *sec = or_strdup(title);
+        if (!sec)
+            return lay_nomem(L);
+        L->sections[L->nsections++] = (lay_section){(size_t)L->page, sec};
+    } else if (st == OR_OK) {
+        return lay_nomem(L);
+    }
+    if (st)
+        return st;
+    lay_font f = lay_body_font(L);
+    f.family = L->fam_hei;
+    f.size = 22;
+    lay_text t = {0};
+    t.line_h = f.size * 1.5f;
+    st = lay_put_str(L, &t, title, &f, doc_line(n));
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, 0, 0, TB_CENTER, 0);
+    if (st == OR_OK)
+        st = lay_place_text(L, &t, 0);
+    lay_text_free(&t);
+    L->y += L->line_h;
+    memset(L->hnum, 0, sizeof L->hnum);
+    L->level_offset = 1;
+    if (st == OR_OK)
+        st = lay_blocks(L, n);
+    L->level_offset = 0;
+    return st;
+}
+
 static or_status lay_block(lay *L, xmlNodePtr k)
 {
     const char *name = (const char *)k->name;
@@ -2073,6 +2129,8 @@ static or_status lay_block(lay *L, xmlNodePtr k)
         return lay_chart(L, k);
     if (doc_is(k, "keep"))
         return lay_keep(L, k);
+    if (doc_is(k, "part"))
+        return lay_part(L, k);
     if (doc_is(k, "cover"))
         return lay_cover(L, k);
     if (doc_is(k, "toc"))
@@ -2246,8 +2304,21 @@ static or_status lay_setup(lay *L)
 /* Collects a node's TOC entries (titles numbered as the layout will number
  * them) before the first pass, so the contents take their final size at
  * once and page numbers settle in the second pass. */
+static or_status lay_toc_add(lay *L, int level, const char *title, size_t page);
+
 static or_status lay_prescan(lay *L, xmlNodePtr k)
 {
+    if (doc_is(k, "part")) {
+        const char *title = doc_attr(k, "title");
+        or_status st = lay_toc_add(L, 1, title ? title : "", 0);
+        memset(L->hnum, 0, sizeof L->hnum);
+        L->level_offset = 1;
+        for (xmlNodePtr c = k->children; c && st == OR_OK; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                st = lay_prescan(L, c);
+        L->level_offset = 0;
+        return st;
+    }
     if (doc_is(k, "keep") || doc_is(k, "cover")) {
         for (xmlNodePtr c = k->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE) {
@@ -2276,7 +2347,7 @@ static or_status lay_prescan(lay *L, xmlNodePtr k)
         or_free(t);
         return lay_nomem(L);
     }
-    L->toc[L->ntoc++] = (lay_toc_entry){level, t, 0};
+    L->toc[L->ntoc++] = (lay_toc_entry){level + L->level_offset, t, 0};
     return OR_OK;
 }
 
@@ -2299,6 +2370,7 @@ static void lay_reset_pass(lay *L)
     L->y = 0;
     L->fresh = false;
     L->cover_pages = 0;
+    L->level_offset = 0;
     memset(L->hnum, 0, sizeof L->hnum);
 }
 

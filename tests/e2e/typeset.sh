@@ -161,3 +161,20 @@ while [ "$p" -le "$pages" ]; do
     p=$((p + 1))
 done
 if [ -z "$bad" ]; then pass "no page ends with a heading"; else fail "heading at page foot" "$bad"; fi
+
+# --- parts: documents inside a packet --------------------------------------
+"$BIN" typeset -q "$D/parts.xml" -o "$T/parts.pdf" 2>/dev/null
+pdftotext "$T/parts.pdf" "$T/parts.txt" 2>/dev/null
+# each part numbers its headings from 一、 again
+if [ "$(grep -c '^一、' "$T/parts.txt")" -ge 4 ] && grep -q '^二、运行情况' "$T/parts.txt"; then pass "parts restart heading numbers"; else fail "parts numbering" "$(grep '、' "$T/parts.txt")"; fi
+if python3 -c 1 2>/dev/null; then
+    tree=$(qpdf --json "$T/parts.pdf" 2>/dev/null | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+def walk(items, d=0):
+    for i in items:
+        print(d, i["title"]); walk(i.get("kids", []), d + 1)
+walk(j["outlines"])')
+    if printf '%s\n' "$tree" | grep -q '^0 二、年度运维总结报告' && printf '%s\n' "$tree" | grep -q '^1 一、项目概况' \
+       && printf '%s\n' "$tree" | grep -q '^2 （一）服务内容'; then pass "part bookmarks nest their headings"; else fail "part bookmarks" "$tree"; fi
+fi
