@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "alloc.h"
+
 #include "dataset.h"
 #include "datetime.h"
 #include "diag.h"
@@ -10,6 +12,8 @@
 #include "layout.h"
 #include "kpi.h"
 #include "pdfout.h"
+#include "render.h"
+#include "template.h"
 #include "period.h"
 #include "records.h"
 #include "utf8.h"
@@ -36,6 +40,10 @@ static const char cli_usage[] =
     "  facts --data DIR --period P  compute the contract's figures and KPI for period P\n"
     "        [--today YYYY-MM-DD] [--format xml|json] [--rules FILE] [-o FILE]\n"
     "        P: " PERIOD_FORMS "\n"
+    "  render DOC --data DIR --period P -o OUT.pdf\n"
+    "        [--today YYYY-MM-DD] [--rules FILE] [--fonts FILE] [--param NAME=VALUE]\n"
+    "                               make a document: monthly, half-year, year-end, acceptance,\n"
+    "                               inspections, incidents, kpi, packet, or a template file\n"
     "  version                      print the version\n"
     "\n"
     "options:\n"
@@ -344,6 +352,89 @@ static int cli_facts(int argc, char **argv)
     return (int)st;
 }
 
+/* render DOC --data DIR --period P -o OUT.pdf */
+static int cli_render(int argc, char **argv)
+{
+    const char *doc = NULL, *data = NULL, *period = NULL, *today = NULL, *rules = NULL, *output = NULL,
+               *fonts = NULL;
+    bool quiet = false;
+    template_param extra[16];
+    size_t nextra = 0;
+    char *owned[16] = {0};
+    int rc = 0;
+    for (int i = 2; i < argc && !rc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--param") == 0) {
+            /* NAME=VALUE for the template's own t:params (e.g. system=vr) */
+            const char *eq = ++i < argc ? strchr(argv[i], '=') : NULL;
+            if (!eq || eq == argv[i])
+                rc = cli_usage_error("%s", "--param needs NAME=VALUE");
+            else if (nextra == sizeof extra / sizeof *extra)
+                rc = cli_usage_error("%s", "at most 16 --param options");
+            else if (!(owned[nextra] = or_strndup(argv[i], (size_t)(eq - argv[i]))))
+                rc = OR_ESYS;
+            else {
+                extra[nextra] = (template_param){owned[nextra], eq + 1};
+                nextra++;
+            }
+            continue;
+        }
+        const char **slot = strcmp(a, "--data") == 0     ? &data
+                            : strcmp(a, "--period") == 0 ? &period
+                            : strcmp(a, "--today") == 0  ? &today
+                            : strcmp(a, "--rules") == 0  ? &rules
+                            : strcmp(a, "--fonts") == 0  ? &fonts
+                            : strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 ? &output
+                                                                                : NULL;
+        if (slot) {
+            if (++i == argc)
+                rc = cli_usage_error("%s needs a value", a);
+            else
+                *slot = argv[i];
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            rc = cli_usage_error("unknown option %s", a);
+        } else if (!doc) {
+            doc = a;
+        } else {
+            rc = cli_usage_error("unexpected argument %s", a);
+        }
+    }
+    if (!rc && !doc)
+        rc = cli_usage_error("%s", "render needs a document name or a template file");
+    if (!rc && !data)
+        rc = cli_usage_error("%s", "render needs --data DIR");
+    if (!rc && !period)
+        rc = cli_usage_error("%s", "render needs --period P (" PERIOD_FORMS ")");
+    if (!rc && !output)
+        rc = cli_usage_error("%s", "render needs -o OUT.pdf");
+    if (rc) {
+        for (size_t k = 0; k < nextra; k++)
+            or_free(owned[k]);
+        return rc;
+    }
+    diag d = {.quiet_warnings = quiet};
+    char home[PATH_MAX];
+    cli_home(home, sizeof home);
+    cli_opts fo = {.fonts = fonts};
+    fontset *fs = NULL;
+    render_request rq = {.document = doc, .data_dir = data, .period = period, .today = today, .rules = rules,
+                         .output = output, .home = home, .params = extra, .nparams = nextra};
+    or_status st = cli_source_date(&rq.created, &d);
+    if (st == OR_OK)
+        st = cli_open_fonts(&fo, &fs, &d);
+    rq.fonts = fs;
+    if (st == OR_OK)
+        st = render_run(&rq, &d);
+    fontset_free(fs);
+    for (size_t k = 0; k < nextra; k++)
+        or_free(owned[k]);
+    if (st != OR_OK)
+        fprintf(stderr, "opsreport: %u error%s; nothing written\n", d.errors, d.errors == 1 ? "" : "s");
+    return (int)st;
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2)
@@ -354,6 +445,8 @@ int cli_main(int argc, char **argv)
         rc = cli_typeset(argc, argv);
     else if (strcmp(cmd, "fonts") == 0)
         rc = cli_fonts(argc, argv);
+    else if (strcmp(cmd, "render") == 0)
+        rc = cli_render(argc, argv);
     else if (strcmp(cmd, "check") == 0)
         rc = cli_check(argc, argv);
     else if (strcmp(cmd, "facts") == 0)

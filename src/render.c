@@ -209,10 +209,13 @@ or_status render_run(const render_request *rq, diag *d)
         char first[11], last[11];
         od_format_date(p.first, first);
         od_format_date(p.last, last);
-        const template_param params[] = {
+        template_param params[32] = {
             {"document", rq->document}, {"period", p.label}, {"start", first}, {"end", last}, {"today", today_text},
         };
-        render_feed feed = {tpl, tpath, data, params, sizeof params / sizeof *params, ds.cal, NULL, NULL, d, false};
+        size_t nparams = 5;
+        for (size_t i = 0; i < rq->nparams && nparams < sizeof params / sizeof *params; i++)
+            params[nparams++] = rq->params[i];
+        render_feed feed = {tpl, tpath, data, params, nparams, ds.cal, NULL, NULL, d, false};
         layout_source src = {render_feed_pass, &feed, tpath};
         /* Without SOURCE_DATE_EPOCH, the report is dated `today` (midnight,
          * Beijing time): the same records, period and day give the same

@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "template.h"
 
 typedef struct render_request {
     const char *document;   /* a name (monthly, …: templates/NAME.xml) or a template path */
@@ -26,6 +27,8 @@ typedef struct render_request {
     const char *home;       /* the installation's data directory */
     fontset *fonts;
     long long created;      /* SOURCE_DATE_EPOCH, or -1 */
+    const template_param *params;   /* the template's own options (--param) */
+    size_t nparams;
 } render_request;
 
 or_status render_run(const render_request *rq, diag *d);
