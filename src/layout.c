@@ -1742,13 +1742,15 @@ static or_status lay_centered(lay *L, xmlNodePtr n, lay_font f, float line_facto
     return st;
 }
 
+/* Label–value lines of a cover, as one centred block: labels right-aligned
+ * against a column of underlined values that wrap when long. */
 static or_status lay_cover_fields(lay *L, xmlNodePtr first)
 {
     lay_font lf = lay_body_font(L);
     lf.family = L->fam_hei;
     lay_font vf = lay_body_font(L);
     vf.family = L->fam_song;
-    float label_w = 0, value_w = L->body_w * 0.45f;
+    float label_w = 0, value_w = L->body_w * 0.55f;
     for (xmlNodePtr k = first; k; k = k->next)
         if (doc_is(k, "field")) {
             const char *label = doc_attr(k, "label");
@@ -1757,32 +1759,38 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
                 label_w = w;
         }
     float x = L->m_left + (L->body_w - label_w - value_w) / 2;
+    float lh = L->line_h * 1.4f;
     for (xmlNodePtr k = first; k; k = k->next) {
         if (!doc_is(k, "field"))
             continue;
-        float lh = L->line_h * 1.4f;
-        or_status st = lay_need(L, lh);
-        if (st)
-            return st;
-        float base = L->y + lh * 0.7f;
+        lay_text t = {0};
+        t.line_h = lh;
+        or_status st = lay_collect(L, &t, k, &vf);
+        if (st == OR_OK)
+            st = lay_break(L, &t, value_w, 0, 0, TB_CENTER, 0);
+        if (st == OR_OK)
+            st = lay_need(L, lay_text_height(&t) > lh ? lay_text_height(&t) : lh);
+        float top = L->y;
         const char *label = doc_attr(k, "label");
-        if (label) {
+        if (st == OR_OK && label) {
             char text[512];
             snprintf(text, sizeof text, "%s：", label);
-            st = lay_text_at(L, (size_t)L->page, x + label_w, base, text, &lf, 2, NULL);
+            st = lay_text_at(L, (size_t)L->page, x + label_w, top + lh * 0.7f, text, &lf, 2, NULL);
         }
-        char *value = st == OR_OK ? lay_plain_text(k) : NULL;
-        if (st == OR_OK && !value)
-            st = lay_nomem(L);
-        if (st == OR_OK)
-            st = lay_text_at(L, (size_t)L->page, x + label_w + value_w / 2, base, value, &vf, 1, NULL);
-        or_free(value);
-        if (st == OR_OK && dl_line_add(L->dl, (size_t)L->page, x + label_w, lay_pdf_y(L, base + 4),
-                                       x + label_w + value_w, lay_pdf_y(L, base + 4), 0.6f, DL_BLACK) != 0)
-            st = lay_nomem(L);
+        for (size_t i = 0; st == OR_OK && i < t.tb.nlines; i++) {
+            float line_top = L->y;
+            st = lay_draw_line(L, (size_t)L->page, &t, i, x + label_w, line_top, lh);
+            float uy = line_top + lh * 0.7f + 4;
+            if (st == OR_OK && dl_line_add(L->dl, (size_t)L->page, x + label_w, lay_pdf_y(L, uy), x + label_w + value_w,
+                                           lay_pdf_y(L, uy), 0.6f, DL_BLACK) != 0)
+                st = lay_nomem(L);
+            L->y += lh;
+        }
+        if (st == OR_OK && t.tb.nlines == 0)
+            L->y += lh;
+        lay_text_free(&t);
         if (st)
             return st;
-        L->y += lh;
         L->fresh = false;
     }
     return OR_OK;
@@ -1831,8 +1839,9 @@ static or_status lay_cover(lay *L, xmlNodePtr n)
         }
     }
     if (st == OR_OK) {
+        /* A cover is a page of its own: what follows starts the next one. */
         L->cover_pages = (size_t)L->page + 1;
-        L->fresh = false;
+        st = lay_new_page(L);
     }
     return st;
 }
