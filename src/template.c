@@ -1817,6 +1817,9 @@ static int run_element(trun *r, const tinst *in, xmlNodePtr parent, bool is_root
     xmlNodePtr el = xmlNewDocNode(r->out, NULL, in->name, NULL);
     if (!el)
         return rnomem(r);
+    /* Problems found in the output (layout vocabulary) are reported at the
+     * template element that made it. */
+    el->line = (unsigned short)(in->line > 0 && in->line < 65535 ? in->line : 0);
     for (size_t i = 0; i < in->nattrs; i++) {
         xmlChar *v = avt_value(r, in, &in->attrs[i]);
         if (!v || !xmlNewProp(el, in->attrs[i].name, v)) {
