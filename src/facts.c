@@ -25,17 +25,23 @@ bool fx_grow(fx *c, void *items, size_t *n, size_t *cap, size_t size)
     return true;
 }
 
-const char *fx_strf(fx *c, const char *fmt, ...)
+const char *fx_vstrf(fx *c, const char *fmt, va_list ap)
 {
     char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
     const char *s = arena_strdup(&c->f->mem, tmp);
     if (!s)
         c->nomem = true;
     return s ? s : "";
+}
+
+const char *fx_strf(fx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = fx_vstrf(c, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 void fx_note(fx *c, const char *text)

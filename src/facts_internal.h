@@ -2,6 +2,7 @@
 #ifndef OR_FACTS_INTERNAL_H
 #define OR_FACTS_INTERNAL_H
 
+#include <stdarg.h>
 #include "facts.h"
 
 typedef struct fx_iv {
@@ -24,6 +25,7 @@ typedef struct fx {
 
 bool fx_grow(fx *c, void *items, size_t *n, size_t *cap, size_t size);
 const char *fx_strf(fx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *fx_vstrf(fx *c, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void fx_note(fx *c, const char *text);
 void fx_warn(fx *c, const char *text);
 void fx_fallback_years(fx *c, od_date first, od_date last);

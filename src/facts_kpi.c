@@ -12,14 +12,10 @@
 void fx_cite(fx *c, facts_rule *o, const char *kind, const char *id, const rec_src *src, int64_t points,
              bool fallback, const char *fmt, ...)
 {
-    char tmp[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    const char *detail = fx_vstrf(c, fmt, ap);
     va_end(ap);
-    const char *detail = arena_strdup(&c->f->mem, tmp);
-    if (!detail)
-        c->nomem = true;
     if (!fx_grow(c, &o->causes, &o->n_causes, &o->cap_causes, sizeof *o->causes))
         return;
     facts_cite *x = &o->causes[o->n_causes - 1];

@@ -21,20 +21,6 @@
 #define FIXTURE(name) "tests/data/calendar/" name
 
 
-static od_date D(const char *s)
-{
-    od_date d = 0;
-    if (!od_parse_date(s, &d))
-        fail_msg("bad test date %s", s);
-    return d;
-}
-
-#define assert_date(got, want)                                                             \
-    do {                                                                                   \
-        char g_[11];                                                                       \
-        od_format_date((got), g_);                                                         \
-        assert_string_equal(g_, (want));                                                   \
-    } while (0)
 
 static int setup_shipped(void **state)
 {

@@ -17,20 +17,6 @@
 #include "test_util.h"
 
 
-static od_date D(const char *s)
-{
-    od_date d = 0;
-    if (!od_parse_date(s, &d))
-        fail_msg("bad test date %s", s);
-    return d;
-}
-
-#define assert_date(got, want)                                                             \
-    do {                                                                                   \
-        char g_[11];                                                                       \
-        od_format_date((got), g_);                                                         \
-        assert_string_equal(g_, (want));                                                   \
-    } while (0)
 
 #define TERM_FIRST D("2026-06-09")
 #define TERM_LAST D("2027-06-08")

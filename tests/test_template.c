@@ -22,6 +22,7 @@
 #include "doc.h"
 #include "money.h"
 #include "template.h"
+#include "test_util.h"
 
 #define FIXTURE(name) "tests/data/template/" name
 #define NS " xmlns:t=\"urn:opsreport:template\" xmlns:f=\"urn:opsreport:functions\""
@@ -29,39 +30,7 @@
 /* ---------------------------------------------------------------------- */
 /* Harness                                                                 */
 
-typedef struct capture {
-    char *text;
-    size_t len;
-    FILE *f;
-    diag d;
-} capture;
 
-static void capture_begin(capture *c)
-{
-    memset(c, 0, sizeof *c);
-    c->f = open_memstream(&c->text, &c->len);
-    assert_non_null(c->f);
-    c->d.stream = c->f;
-}
-
-static const char *capture_text(capture *c)
-{
-    fflush(c->f);
-    return c->text ? c->text : "";
-}
-
-static void capture_end(capture *c)
-{
-    fclose(c->f);
-    free(c->text);   /* open_memstream's own buffer */
-}
-
-#define assert_contains(hay, needle)                                                       \
-    do {                                                                                   \
-        const char *h_ = (hay), *n_ = (needle);                                            \
-        if (!strstr(h_, n_))                                                               \
-            fail_msg("expected \"%s\" in:\n%s", n_, h_);                                   \
-    } while (0)
 
 static char tmpdir[64];
 static calendar *shipped;

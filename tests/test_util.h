@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datetime.h"
 #include "diag.h"
 
 /* Messages written to a diag, captured for assertions. */
@@ -46,6 +47,22 @@ static inline void capture_end(capture *c)
         const char *h_ = (hay), *n_ = (needle);                                            \
         if (!strstr(h_, n_))                                                               \
             fail_msg("expected \"%s\" in:\n%s", n_, h_);                                   \
+    } while (0)
+
+/* A date for a test, from "YYYY-MM-DD". */
+static inline od_date D(const char *s)
+{
+    od_date d = 0;
+    if (!od_parse_date(s, &d))
+        fail_msg("bad test date %s", s);
+    return d;
+}
+
+#define assert_date(got, want)                                                             \
+    do {                                                                                   \
+        char g_[11];                                                                       \
+        od_format_date((got), g_);                                                         \
+        assert_string_equal(g_, (want));                                                   \
     } while (0)
 
 #endif
