@@ -3,7 +3,7 @@
 # test and render its samples.  Used by the Makefile and by .ci/run.
 set -eu
 PKGS="build-essential pkg-config libhpdf-dev libxml2-dev libxml2-utils libcmocka-dev
-libharfbuzz-dev zlib1g-dev poppler-utils qpdf fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
+libharfbuzz-dev poppler-utils qpdf fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 fonts-hanazono time"
 missing=""
 for p in $PKGS; do

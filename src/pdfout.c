@@ -7,11 +7,9 @@
 #include <hpdf.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
-#include <zlib.h>
 
 #include <errno.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -55,11 +53,6 @@ typedef struct pdf_writer {
     char out[16384];
     size_t outlen;
     bool out_failed;
-    /* Page content is deflated here rather than by libharu, whose own
-     * deflate path clears its buffers byte by byte for every stream. */
-    z_stream z;
-    bool z_open;
-    unsigned char zbuf[16384];
 } pdf_writer;
 
 /* libharu calls this on every failure; the calling function then returns
@@ -86,35 +79,11 @@ static or_status check(pdf_writer *w, or_status kind, const char *what, size_t p
 
 static bool same_color(dl_color a, dl_color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
 
-/* Feeds n bytes (or the end, with flush Z_FINISH) through the page's
- * deflate stream into libharu's content stream. */
-static void out_deflate(pdf_writer *w, const void *p, size_t n, int flush)
-{
-    if (w->out_failed || !w->z_open)
-        return;
-    w->z.next_in = (Bytef *)(uintptr_t)p;
-    w->z.avail_in = (uInt)n;
-    int ret;
-    do {
-        w->z.next_out = w->zbuf;
-        w->z.avail_out = sizeof w->zbuf;
-        ret = deflate(&w->z, flush);
-        if (ret == Z_STREAM_ERROR) {
-            w->out_failed = true;
-            return;
-        }
-        size_t have = sizeof w->zbuf - w->z.avail_out;
-        if (have && HPDF_Stream_Write(w->content, w->zbuf, (HPDF_UINT)have) != HPDF_OK) {
-            w->out_failed = true;
-            return;
-        }
-    } while (w->z.avail_out == 0 || (flush == Z_FINISH && ret != Z_STREAM_END));
-}
-
 static void out_flush(pdf_writer *w)
 {
-    if (w->outlen)
-        out_deflate(w, w->out, w->outlen, Z_NO_FLUSH);
+    if (w->outlen && !w->out_failed
+        && HPDF_Stream_Write(w->content, (const HPDF_BYTE *)w->out, (HPDF_UINT)w->outlen) != HPDF_OK)
+        w->out_failed = true;
     w->outlen = 0;
 }
 
@@ -123,7 +92,8 @@ static void out_bytes(pdf_writer *w, const char *p, size_t n)
     if (w->outlen + n > sizeof w->out)
         out_flush(w);
     if (n > sizeof w->out) {
-        out_deflate(w, p, n, Z_NO_FLUSH);
+        if (!w->out_failed && HPDF_Stream_Write(w->content, (const HPDF_BYTE *)p, (HPDF_UINT)n) != HPDF_OK)
+            w->out_failed = true;
         return;
     }
     memcpy(w->out + w->outlen, p, n);
@@ -485,19 +455,9 @@ static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, s
             return diag_nomem(w->d);
         w->images[w->nimages++] = (pdf_image_slot){copy, img};
     }
-    const char *name = HPDF_Page_GetXObjectName(page, img);
-    if (!name)
-        return check(w, OR_ESYS, "registering an image", pno);
     gs_end_text(w);
-    out_str(w, "q ");
-    out_num(w, im->w);
-    out_str(w, "0 0 ");
-    out_num(w, im->h);
-    out_num(w, im->x);
-    out_num(w, im->y);
-    out_str(w, "cm /");
-    out_str(w, name);
-    out_str(w, " Do Q\n");
+    out_flush(w);
+    HPDF_Page_DrawImage(page, img, im->x, im->y, im->w, im->h);
     return check(w, OR_ESYS, "drawing an image", pno);
 }
 
@@ -537,17 +497,8 @@ static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, siz
     HPDF_Page_SetWidth(page, pg->width);
     HPDF_Page_SetHeight(page, pg->height);
     gs_reset(w);
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    w->content = attr->stream;
+    w->content = ((HPDF_PageAttr)page->attr)->stream;
     w->outlen = 0;
-    memset(&w->z, 0, sizeof w->z);
-    if (deflateInit(&w->z, Z_DEFAULT_COMPRESSION) != Z_OK)
-        return diag_nomem(w->d);
-    w->z_open = true;
-    /* The stream holds deflated bytes already: libharu must not filter it
-     * again, only name the filter. */
-    attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-    HPDF_Dict_AddName(attr->contents, "Filter", "FlateDecode");
     or_status st = check(w, OR_EINPUT, "setting the page size", pno);
     for (size_t i = 0; i < pg->nops && st == OR_OK; i++) {
         const dl_op *op = &pg->ops[i];
@@ -562,9 +513,6 @@ static or_status draw_page(pdf_writer *w, HPDF_Page page, const dl_page *pg, siz
     }
     gs_end_text(w);
     out_flush(w);
-    out_deflate(w, NULL, 0, Z_FINISH);
-    deflateEnd(&w->z);
-    w->z_open = false;
     if (st == OR_OK)
         st = out_status(w, "ending the page", pno);
     return st == OR_OK ? check(w, OR_ESYS, "ending a page", pno) : st;
