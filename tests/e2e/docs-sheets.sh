@@ -1,0 +1,198 @@
+#!/bin/sh
+# End-to-end: the acceptance checklist, KPI score sheet, inspection records
+# and incident reports rendered from samples/records, checked with qpdf,
+# page counts and the facts-to-PDF agreement (every figure a document
+# prints is the one `opsreport facts` gives for the same period).
+# Text is compared with all white space removed: pdftotext puts spaces
+# between CJK and digits and breaks table cells over lines.
+. tests/e2e/lib.sh
+D=samples/records
+T=$E2E_TMP
+TODAY=2027-06-08
+
+render() {   # name, output, render arguments...
+    name=$1; out=$2; shift 2
+    if "$BIN" render "$@" --data "$D" --today "$TODAY" -q -o "$out" 2>"$T/err"; then
+        pass "$name renders"
+    else
+        fail "$name renders" "$(cat "$T/err")"
+        return 1
+    fi
+    expect "$name: qpdf --check" qpdf --check "$out"
+    pdftotext "$out" - 2>/dev/null | tr -d ' \t\r\n\f' > "$out.txt"
+}
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ { print $2 }'; }
+has() {   # name, file, text (white space removed before comparing)
+    want=$(printf '%s' "$3" | tr -d ' \t\r\n')
+    if grep -qF -- "$want" "$2"; then pass "$1"; else fail "$1" "'$want' not in the PDF text"; fi
+}
+count_in() { grep -oF -- "$2" "$1" | wc -l | tr -d ' '; }
+# f:duration: 95 -> 1小时35分, 1445 -> 1天5分, 0 -> 0分
+duration() {
+    awk -v m="$1" 'BEGIN { d = int(m / 1440); h = int((m % 1440) / 60); n = m % 60; s = "";
+        if (d) s = s d "天"; if (h) s = s h "小时"; if (n || s == "") s = s n "分"; print s }'
+}
+# f:money: 8352.00 -> ¥8,352.00
+money() {
+    awk -v x="$1" 'BEGIN { split(x, p, "."); i = p[1]; o = "";
+        while (length(i) > 3) { o = "," substr(i, length(i) - 2) o; i = substr(i, 1, length(i) - 3) }
+        printf "¥%s%s.%s\n", i, o, (p[2] == "" ? "00" : p[2]) }'
+}
+
+# --- facts of the periods the documents use --------------------------------
+"$BIN" facts --data "$D" --period term -q -o "$T/term.xml" 2>"$T/err" || fail "facts term" "$(cat "$T/err")"
+X() { xmllint --xpath "$2" "$1" 2>/dev/null; }
+
+# --- kpi ------------------------------------------------------------------------
+if render "kpi" "$T/kpi.pdf" kpi --period term; then
+    K=/facts/kpi
+    sum=$(X "$T/term.xml" "string($K/@points)")
+    case $sum in -*|0) ;; *) sum=+$sum ;; esac
+    has "kpi: base, points, score and grade in one row" "$T/kpi.pdf.txt" \
+        "$(X "$T/term.xml" "string($K/@base)")$sum$(X "$T/term.xml" "concat($K/@score, '分', $K/@grade)")"
+    has "kpi: score value" "$T/kpi.pdf.txt" "$(X "$T/term.xml" "string($K/@score)")分"
+    has "kpi: grade" "$T/kpi.pdf.txt" "$(X "$T/term.xml" "string($K/@score)")分$(X "$T/term.xml" "string($K/@grade)")"
+    has "kpi: tail" "$T/kpi.pdf.txt" "尾款$(money "$(X "$T/term.xml" "string($K/@tail)")")"
+    ret=$(X "$T/term.xml" "string($K/@returned)")
+    if [ -n "$ret" ] && [ "$(X "$T/term.xml" "string($K/@returned-percent)")" != 0 ]; then
+        has "kpi: returned amount" "$T/kpi.pdf.txt" "退回甲方$(money "$ret")"
+        has "kpi: returned percent" "$T/kpi.pdf.txt" "退回尾款的$(X "$T/term.xml" "string($K/@returned-percent)")%"
+        has "kpi: paid amount" "$T/kpi.pdf.txt" "实际支付$(money "$(X "$T/term.xml" "string($K/@paid)")")"
+    fi
+    # every rule, in the rules file's order, with its points (nonzero ones)
+    n=$(X "$T/term.xml" "count($K/rule)")
+    bad=""
+    i=1
+    while [ "$i" -le "$n" ]; do
+        pts=$(X "$T/term.xml" "string($K/rule[$i]/@points)")
+        if [ "$pts" != 0 ]; then
+            label=$(X "$T/term.xml" "string($K/rule[$i]/@label)")
+            case $pts in -*) shown=$pts ;; *) shown=+$pts ;; esac
+            # the points follow the rule's label and standard in its row
+            if ! grep -qF -- "$shown" "$T/kpi.pdf.txt"; then bad="$bad $label=$shown"; fi
+        fi
+        i=$((i + 1))
+    done
+    if [ -z "$bad" ]; then pass "kpi: every nonzero rule's points ($n rules)"; else fail "kpi: rule points" "$bad"; fi
+    # each cause is cited by record id and file:line
+    bad=""
+    for c in $(X "$T/term.xml" "$K/rule/cause[@file and @kind='incident']/@id" | sed 's/ id="\([^"]*\)"/\1 /g'); do
+        grep -qF -- "$c" "$T/kpi.pdf.txt" || bad="$bad $c"
+    done
+    if [ -z "$bad" ]; then pass "kpi: incident causes cited"; else fail "kpi: incident causes cited" "$bad"; fi
+    has "kpi: file:line of a cause" "$T/kpi.pdf.txt" "INC-2026-008（incidents.xml:76）-0.5"
+fi
+
+# --- acceptance -------------------------------------------------------------------
+if render "acceptance" "$T/acc.pdf" acceptance --period term; then
+    A=/facts/acceptance/indicator
+    n=$(X "$T/term.xml" "count($A)")
+    bad=""
+    i=1
+    while [ "$i" -le "$n" ]; do
+        m=$(X "$T/term.xml" "string($A[$i]/@measured)")
+        if [ -n "$m" ] && ! grep -qF -- "$m" "$T/acc.pdf.txt"; then bad="$bad $(X "$T/term.xml" "string($A[$i]/@id)")=$m"; fi
+        i=$((i + 1))
+    done
+    if [ -z "$bad" ]; then pass "acceptance: every measured value ($n indicators)"; else fail "acceptance: measured values" "$bad"; fi
+    np=$(X "$T/term.xml" "count($A[@pass='true'])")
+    nf=$(X "$T/term.xml" "count($A[@pass='false'])")
+    has "acceptance: pass/fail summary" "$T/acc.pdf.txt" "其中合格${np}项、不合格${nf}项"
+    # one 不合格 per failing indicator, plus the summary sentence and the
+    # 验收标准（1）row that repeats it
+    got=$(count_in "$T/acc.pdf.txt" "不合格")
+    grade=$(X "$T/term.xml" "string(/facts/kpi/@grade)")
+    extra=0; [ "$grade" = 不合格 ] && extra=1
+    if [ "$got" -eq $((nf + 2 + extra)) ]; then pass "acceptance: 不合格 once per failing indicator ($nf)"; else fail "acceptance: 不合格 count" "$got, expected $((nf + 2 + extra))"; fi
+    got=$(( $(count_in "$T/acc.pdf.txt" "合格") - $(count_in "$T/acc.pdf.txt" "不合格") ))
+    extra=0; case $grade in 合格|基本合格) extra=1 ;; esac
+    if [ "$got" -eq $((np + 2 + extra)) ]; then pass "acceptance: 合格 once per passing indicator ($np)"; else fail "acceptance: 合格 count" "$got, expected $((np + 2 + extra))"; fi
+    has "acceptance: unmeasurable item left to the client" "$T/acc.pdf.txt" "待甲方确认"
+    has "acceptance: inspection records counted" "$T/acc.pdf.txt" "巡检记录827份"
+    has "acceptance: calendar fallback shown" "$T/acc.pdf.txt" "2027年工作日"
+    has "acceptance: sign-off" "$T/acc.pdf.txt" "（乙方盖章）"
+fi
+
+# --- inspections ---------------------------------------------------------------------
+ninsp() {   # month, extra predicate
+    total=0
+    for f in "$D"/inspections-*.xml; do
+        k=$(xmllint --xpath "count(//inspection[starts-with(@at, '$1')]$2)" "$f")
+        total=$((total + k))
+    done
+    echo "$total"
+}
+for filt in "" "system=vr" "kind=server" "system=web kind=page"; do
+    args=""; pred=""; tag=all
+    for p in $filt; do
+        args="$args --param $p"; pred="$pred[@${p%%=*}='${p#*=}']"; tag=$(echo "$filt" | tr ' =' '__')
+    done
+    # shellcheck disable=SC2086
+    if render "inspections 2026-07 $tag" "$T/insp-$tag.pdf" inspections --period 2026-07 $args; then
+        want=$(ninsp 2026-07 "$pred")
+        got=$(pages "$T/insp-$tag.pdf")
+        if [ "$want" -gt 0 ] && [ "$got" = "$want" ]; then pass "inspections $tag: one page per record ($want)"; else fail "inspections $tag: pages" "$got pages, $want records"; fi
+        titles=$(( $(count_in "$T/insp-$tag.pdf.txt" "页面业务可用性巡检记录") + $(count_in "$T/insp-$tag.pdf.txt" "服务器端巡检记录") ))
+        if [ "$titles" = "$want" ]; then pass "inspections $tag: one title per record"; else fail "inspections $tag: titles" "$titles"; fi
+    fi
+done
+has "inspections: staff id shown as name" "$T/insp-all.pdf.txt" "巡检人李浩"
+has "inspections: Chinese time" "$T/insp-all.pdf.txt" "2026年7月1日09:02"
+has "inspections: a failed check" "$T/insp-all.pdf.txt" "解说音频播放异常"
+has "inspections: linked incident" "$T/insp-all.pdf.txt" "INC-2026-003"
+for s in 巡检人： 审核人： 日期： 采购人确认：; do
+    n=$(count_in "$T/insp-all.pdf.txt" "$s")
+    if [ "$n" -ge 72 ]; then pass "inspections: sign line $s on every record"; else fail "inspections: sign line $s" "$n"; fi
+done
+# the records of one file are in time order
+first=$(pdftotext -f 1 -l 1 "$T/insp-all.pdf" - | grep -m1 -o 'P-[a-z]*-20260701\|S-[a-z]*-2026-W27')
+if [ "$first" = P-vr-20260701 ]; then pass "inspections: sorted by time"; else fail "inspections: sorted by time" "first record $first"; fi
+# an unknown system gives an explicit empty document (exit 0), naming the value
+if "$BIN" render inspections --data "$D" --period 2026-07 --today "$TODAY" --param system=nosuch -q -o "$T/none.pdf" 2>"$T/err"; then
+    pdftotext "$T/none.pdf" - | tr -d ' \n' > "$T/none.txt"
+    if grep -qF "无记录" "$T/none.txt" && grep -qF "nosuch（合同中没有此系统" "$T/none.txt" && [ "$(pages "$T/none.pdf")" = 1 ]; then
+        pass "inspections: system=nosuch says 无记录 and names the value"
+    else
+        fail "inspections: system=nosuch" "$(cat "$T/none.txt")"
+    fi
+else
+    fail "inspections: system=nosuch renders" "$(cat "$T/err")"
+fi
+
+# --- incidents ---------------------------------------------------------------------
+if render "incidents term" "$T/inc.pdf" incidents --period term; then
+    want=$(X "$T/term.xml" "count(/facts/incident)")
+    got=$(pdftotext "$T/inc.pdf" - | grep -cx '故障报告\|事件记录报告')
+    if [ "$got" = "$want" ]; then pass "incidents: one report per incident ($want)"; else fail "incidents: reports" "$got titles, $want incidents"; fi
+    p=$(pages "$T/inc.pdf")
+    if [ "$p" -ge "$want" ]; then pass "incidents: pages ($p)"; else fail "incidents: pages" "$p < $want"; fi
+    bad=""
+    for id in $(X "$T/term.xml" "/facts/incident/@id" | sed 's/ id="\([^"]*\)"/\1 /g'); do
+        I="/facts/incident[@id='$id']"
+        for a in response-minutes resolution-minutes onsite-minutes; do
+            m=$(X "$T/term.xml" "string($I/@$a)")
+            [ -n "$m" ] || continue
+            grep -qF -- "$(duration "$m")" "$T/inc.pdf.txt" || bad="$bad $id:$a=$(duration "$m")"
+        done
+    done
+    if [ -z "$bad" ]; then pass "incidents: response/on-site/resolution times as in the facts"; else fail "incidents: SLA times" "$bad"; fi
+    has "incidents: late report flagged" "$T/inc.pdf.txt" "期限2026年11月30日，2026年12月1日提交逾期"
+fi
+if render "incidents INC-2026-007" "$T/inc7.pdf" incidents --period term --param incident=INC-2026-007; then
+    I="/facts/incident[@id='INC-2026-007']"
+    if [ "$(pages "$T/inc7.pdf")" = 1 ]; then pass "incidents: the filtered report is one page"; else fail "incidents: filtered pages" "$(pages "$T/inc7.pdf")"; fi
+    has "incidents filtered: response" "$T/inc7.pdf.txt" "响应时间接到通知后30分内$(duration "$(X "$T/term.xml" "string($I/@response-minutes)")")达标"
+    has "incidents filtered: on site late" "$T/inc7.pdf.txt" "到场时间接到通知后1小时内到场$(duration "$(X "$T/term.xml" "string($I/@onsite-minutes)")")超时"
+    has "incidents filtered: resolution" "$T/inc7.pdf.txt" "$(duration "$(X "$T/term.xml" "string($I/@resolution-minutes)")")达标"
+    has "incidents filtered: cause" "$T/inc7.pdf.txt" "展示终端显卡驱动异常"
+    if grep -qF "INC-2026-008" "$T/inc7.pdf.txt"; then fail "incidents filtered: only INC-2026-007"; else pass "incidents filtered: only INC-2026-007"; fi
+fi
+
+# --- errors ---------------------------------------------------------------------------
+"$BIN" render nosuch-document --data "$D" --period term -q -o "$T/x.pdf" 2>"$T/err"
+rc=$?
+if [ "$rc" = 1 ] && [ ! -e "$T/x.pdf" ] && grep -q "nosuch-document" "$T/err"; then pass "missing template: exit 1, nothing written"; else fail "missing template" "exit $rc: $(cat "$T/err")"; fi
+
+# --- determinism -------------------------------------------------------------------------
+"$BIN" render kpi --data "$D" --period term --today "$TODAY" -q -o "$T/kpi2.pdf" 2>/dev/null
+expect "kpi: byte-identical rerun" cmp "$T/kpi.pdf" "$T/kpi2.pdf"
