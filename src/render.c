@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,22 @@
 static int render_name_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Probes files hold a year of minute samples: their root is read with the
+ * streaming reader, so the file is never built as a tree just to be
+ * skipped. */
+static bool render_is_probes(const char *path)
+{
+    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
+    bool probes = false;
+    while (r && xmlTextReaderRead(r) == 1)
+        if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT) {
+            probes = xmlStrEqual(xmlTextReaderConstLocalName(r), (const xmlChar *)"probes");
+            break;
+        }
+    xmlFreeTextReader(r);
+    return probes;
 }
 
 /* Appends the root element of every record file of `dir` (sorted by name,
@@ -56,6 +73,8 @@ static or_status render_add_records(xmlNodePtr into, const char *dir, diag *d)
     for (size_t i = 0; i < n && st == OR_OK; i++) {
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (render_is_probes(path))
+            continue;
         xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
         if (!root) {
