@@ -2415,12 +2415,16 @@ static or_status lay_flush_held(lay *L, xmlNodePtr next)
     lay_mark m = lay_save(L);
     or_status st = OR_OK;
     for (int attempt = 0; attempt < 2 && st == OR_OK; attempt++) {
-        for (size_t i = 0; i < L->nheld && st == OR_OK; i++)
+        /* The headings of a chain (一、 then （一）) must share a page too. */
+        long first_page = -1;
+        for (size_t i = 0; i < L->nheld && st == OR_OK; i++) {
             st = lay_block(L, L->held[i]);
-        if (st || !next)
-            break;
-        bool stranded;
-        st = lay_after_headings(L, next, &stranded);
+            if (first_page < 0)
+                first_page = L->page;
+        }
+        bool stranded = L->page != first_page;
+        if (st == OR_OK && next && !stranded)
+            st = lay_after_headings(L, next, &stranded);
         if (st || !stranded || attempt == 1 || m.fresh || m.page < 0)
             break;
         lay_restore(L, &m);

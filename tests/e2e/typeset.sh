@@ -178,3 +178,12 @@ walk(j["outlines"])')
     if printf '%s\n' "$tree" | grep -q '^0 二、年度运维总结报告' && printf '%s\n' "$tree" | grep -q '^1 一、项目概况' \
        && printf '%s\n' "$tree" | grep -q '^2 （一）服务内容'; then pass "part bookmarks nest their headings"; else fail "part bookmarks" "$tree"; fi
 fi
+
+# --- a chain of headings (一、 then （一）) never splits across a page foot
+"$BIN" typeset -q "$D/chain.xml" -o "$T/chain.pdf" 2>/dev/null
+last1=$(pdftotext -f 1 -l 1 "$T/chain.pdf" - 2>/dev/null | tr -d '\f' | grep -v '第 .* 页 共' | grep -v '^$' | tail -n 1)
+if [ "$last1" = "第一页的正文。" ] && pdftotext -f 2 -l 2 "$T/chain.pdf" - 2>/dev/null | grep -q '^一、检查考核情况'; then
+    pass "heading chain moves to the next page together"
+else
+    fail "heading chain" "page 1 ends with '$last1'"
+fi
