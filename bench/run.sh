@@ -75,3 +75,16 @@ done
 samples=$(cat "$PROBED"/probes-*.xml | grep -c '<p ')
 measure facts-probes "$BIN" facts -q --data "$PROBED" --period term -o "$OUT/facts-probes.xml"
 echo "facts --period term with $samples probe samples (3 systems): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB"
+
+# --- documents (issue 4): records to PDF, including loading, facts,
+# template expansion, layout and PDF writing.
+sh bench/gen-inspections.sh "$OUT/inspections1000" 1000
+measure render-monthly "$BIN" render monthly --data samples/records --period 2026-07 --today 2026-08-03 -q -o "$OUT/monthly.pdf"
+pages=$(pdfinfo "$OUT/monthly.pdf" | awk '/^Pages:/ { print $2 }')
+echo "render monthly 2026-07 ($pages pages): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB, PDF $(stat -c %s "$OUT/monthly.pdf") bytes"
+measure render-inspections "$BIN" render inspections --data "$OUT/inspections1000" --period term --today 2027-06-08 -q -o "$OUT/inspections.pdf"
+pages=$(pdfinfo "$OUT/inspections.pdf" | awk '/^Pages:/ { print $2 }')
+echo "render inspections, 1000 records ($pages pages): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB, PDF $(stat -c %s "$OUT/inspections.pdf") bytes"
+measure render-packet "$BIN" render packet --data samples/records --period term --today 2027-06-08 -q -o "$OUT/packet.pdf"
+pages=$(pdfinfo "$OUT/packet.pdf" | awk '/^Pages:/ { print $2 }')
+echo "render packet for the term ($pages pages): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB, PDF $(stat -c %s "$OUT/packet.pdf") bytes"

@@ -224,6 +224,12 @@ or_status render_run(const render_request *rq, diag *d)
         od_format_date(today, today_text);
         st = render_data(rq, &ds, &p, today_text, &data, d);
     }
+    /* From here on the template reads the data document; only the calendar
+     * (f:workday-add) is still needed. */
+    records_free(ds.records);
+    ds.records = NULL;
+    kpi_rules_free(ds.rules);
+    ds.rules = NULL;
     if (st == OR_OK) {
         char first[11], last[11];
         od_format_date(p.first, first);
