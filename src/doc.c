@@ -483,62 +483,7 @@ static void doc_xml_error(void *ctx, xmlErrorPtr e)
     c->errors++;
 }
 
-/* Documents take no DTD: refusing it when the parser meets it means no
- * entity is ever declared, so none can be expanded or fetched. */
-static void doc_refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
-{
-    (void)name;
-    (void)ext_id;
-    (void)sys_id;
-    xmlParserCtxtPtr ctxt = ctx;
-    doc_checker *c = ctxt->_private;
-    diag_error(c->d, c->path, ctxt->input ? ctxt->input->line : 0,
-               "a DOCTYPE declaration (documents take no DTD; remove it)");
-    c->errors++;
-    c->refused = true;
-    xmlStopParser(ctxt);
-}
 
-or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len, diag *d)
-{
-    doc_checker c = {.path = path, .d = d};
-    *out = NULL;
-    if (!mem) {
-        /* A FIFO or a device would be read forever: only regular files. */
-        struct stat sb;
-        if (stat(path, &sb) != 0) {
-            diag_error(d, path, 0, "cannot open the document: %s", strerror(errno));
-            return OR_EINPUT;
-        }
-        if (!S_ISREG(sb.st_mode)) {
-            diag_error(d, path, 0, "not a regular file (expected an XML document file)");
-            return OR_EINPUT;
-        }
-    }
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        return diag_nomem(d);
-    ctxt->_private = &c;
-    ctxt->sax->internalSubset = doc_refuse_dtd;
-    xmlSetStructuredErrorFunc(&c, doc_xml_error);
-    int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
-    xmlDocPtr doc = mem ? xmlCtxtReadMemory(ctxt, mem, (int)len, path, NULL, opts)
-                        : xmlCtxtReadFile(ctxt, path, NULL, opts);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    xmlFreeParserCtxt(ctxt);
-    if (!doc || c.refused || c.errors) {
-        if (!c.errors)
-            diag_error(d, path, 0, "cannot read the document (expected a readable XML file)");
-        xmlFreeDoc(doc);
-        return OR_EINPUT;
-    }
-    if (doc_validate(doc, path, d) != OR_OK) {
-        xmlFreeDoc(doc);
-        return OR_EINPUT;
-    }
-    *out = doc;
-    return OR_OK;
-}
 
 /* --- streaming ------------------------------------------------------------ */
 
@@ -557,15 +502,6 @@ static or_status doc_check_root(doc_checker *c, xmlNodePtr root)
     return c->errors > before ? OR_EINPUT : OR_OK;
 }
 
-or_status doc_stream_tree(xmlDocPtr doc, const char *path, doc_block_fn fn, void *ctx, diag *d)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    or_status st = doc_validate(doc, path, d);
-    for (xmlNodePtr k = root ? root->children : NULL; k && st == OR_OK; k = k->next)
-        if (k->type == XML_ELEMENT_NODE)
-            st = fn(ctx, root, k);
-    return st;
-}
 
 /* The line of the first "<!DOCTYPE" in the file's head: the reader only
  * reports the declaration once it has read past it. */

@@ -1,12 +1,12 @@
 /* doc: the document-tree vocabulary (layout XML) that templates produce and
  * `opsreport typeset` reads.  docs/document-xml.md describes it.
  *
- * doc_load parses and validates a document file: every element must be
+ * doc_stream_file reads and validates a document file: every element must be
  * known and in a place where it is allowed, every attribute known and of
  * the right type.  After a successful load the layout can read attributes
  * through the doc_* accessors without further checks: values that fail to
- * parse there were already reported.  The xmlDoc belongs to the caller
- * (xmlFreeDoc). */
+ * parse there were already reported.  Nodes handed to a doc_block_fn
+ * belong to whoever produced them and live only during the call. */
 #ifndef OR_DOC_H
 #define OR_DOC_H
 
@@ -15,10 +15,6 @@
 #include <libxml/tree.h>
 #include <stdbool.h>
 
-/* Parses `path` (or `len` bytes at `mem` when mem != NULL; path then only
- * names it in messages).  Refuses a DOCTYPE, never touches the network.
- * Reports every problem; returns OR_EINPUT when there was any. */
-or_status doc_load(xmlDocPtr *out, const char *path, const char *mem, size_t len, diag *d);
 /* Validates an already-built tree (templates build documents in memory). */
 or_status doc_validate(xmlDocPtr doc, const char *path, diag *d);
 
@@ -32,12 +28,10 @@ typedef or_status (*doc_block_fn)(void *ctx, xmlNodePtr root, xmlNodePtr block);
 /* Reads a document file with libxml2's streaming reader: refuses a
  * DOCTYPE, never touches the network, reads only regular files. */
 or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d);
-/* The same over a tree already in memory (validated as a whole first). */
-or_status doc_stream_tree(xmlDocPtr doc, const char *path, doc_block_fn fn, void *ctx, diag *d);
 
 /* For producers that build documents block by block (templates): checks
  * the <document> element's own attributes, or one of its children, with
- * the same rules as doc_load; OR_EINPUT after reporting. */
+ * the same rules as doc_stream_file; OR_EINPUT after reporting. */
 or_status doc_check_root_element(xmlNodePtr root, const char *path, diag *d);
 or_status doc_check_block(xmlNodePtr block, const char *path, diag *d);
 

@@ -2560,28 +2560,9 @@ or_status layout_stream(const layout_source *src, fontset *fs, const layout_opti
     return st;
 }
 
-typedef struct lay_tree {
-    xmlDocPtr doc;
-    const char *path;
-} lay_tree;
-
-static or_status lay_feed_tree(void *ctx, doc_block_fn fn, void *fn_ctx, diag *d)
-{
-    lay_tree *t = ctx;
-    return doc_stream_tree(t->doc, t->path, fn, fn_ctx, d);
-}
-
 static or_status lay_feed_file(void *ctx, doc_block_fn fn, void *fn_ctx, diag *d)
 {
     return doc_stream_file(ctx, fn, fn_ctx, d);
-}
-
-or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const layout_options *opt,
-                          dl_doc *out, diag *d)
-{
-    lay_tree t = {doc, path};
-    layout_source src = {lay_feed_tree, &t, path};
-    return layout_stream(&src, fs, opt, out, d);
 }
 
 or_status layout_file(const char *path, fontset *fs, const layout_options *opt, dl_doc *out, diag *d)

@@ -26,7 +26,7 @@ typedef struct layout_options {
 } layout_options;
 
 /* Where a document comes from: `feed` hands every child of <document> to
- * fn in order (doc_stream_file and doc_stream_tree do) and is called once
+ * fn in order (doc_stream_file does; render feeds template output) and is called once
  * per layout pass: one to scan, one or two to lay out (two when there is a
  * contents page, whose page numbers come from the first). */
 typedef struct layout_source {
@@ -41,8 +41,5 @@ typedef struct layout_source {
 or_status layout_stream(const layout_source *src, fontset *fs, const layout_options *opt, dl_doc *out, diag *d);
 /* The same for a document file, read with the streaming reader. */
 or_status layout_file(const char *path, fontset *fs, const layout_options *opt, dl_doc *out, diag *d);
-/* The same for a tree in memory (template output). */
-or_status layout_document(xmlDocPtr doc, const char *path, fontset *fs, const layout_options *opt,
-                          dl_doc *out, diag *d);
 
 #endif

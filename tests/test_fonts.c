@@ -190,14 +190,8 @@ static uint8_t *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
-    buf b;
-    buf_init(&b, 0);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    uint8_t *data = (uint8_t *)test_read_all(f, len);
     fclose(f);
-    uint8_t *data = (uint8_t *)buf_steal(&b, len);
     assert_non_null(data);
     return data;
 }

@@ -14,6 +14,7 @@
 #include "fonts.h"
 #include "pdfout.h"
 #include "utf8.h"
+#include "test_util.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -181,18 +182,13 @@ static int run(const char *cmd, char **out)
 {
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
-    buf b;
-    buf_init(&b, 0);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-        buf_append(&b, chunk, n);
+    char *text = test_read_all(p, NULL);
     int rc = pclose(p);
-    assert_non_null(buf_cstr(&b));
+    assert_non_null(text);
     if (out)
-        *out = buf_steal(&b, NULL);
+        *out = text;
     else
-        buf_free(&b);
+        or_free(text);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 

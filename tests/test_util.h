@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "datetime.h"
 #include "diag.h"
 
@@ -48,6 +49,19 @@ static inline void capture_end(capture *c)
         if (!strstr(h_, n_))                                                               \
             fail_msg("expected \"%s\" in:\n%s", n_, h_);                                   \
     } while (0)
+
+/* Everything left in a stream (a file, a pipe), NUL-terminated; the
+ * caller frees it with or_free. */
+static inline char *test_read_all(FILE *f, size_t *len)
+{
+    buf b;
+    buf_init(&b, 0);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    return buf_steal(&b, len);
+}
 
 /* A date for a test, from "YYYY-MM-DD". */
 static inline od_date D(const char *s)
