@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "facts.h"
 #include "fonts.h"
+#include "import_probes.h"
 #include "layout.h"
 #include "kpi.h"
 #include "pdfout.h"
@@ -44,6 +45,9 @@ static const char cli_usage[] =
     "        [--today YYYY-MM-DD] [--rules FILE] [--fonts FILE] [--param NAME=VALUE]\n"
     "                               make a document: monthly, half-year, year-end, acceptance,\n"
     "                               inspections, incidents, kpi, packet, or a template file\n"
+    "  import probes SOURCE --data DIR --system SYS\n"
+    "                               add availability samples from an Uptime Kuma database or\n"
+    "                               Prometheus query_range JSON (docs/import-probes.md)\n"
     "  version                      print the version\n"
     "\n"
     "options:\n"
@@ -451,6 +455,11 @@ int cli_main(int argc, char **argv)
         rc = cli_check(argc, argv);
     else if (strcmp(cmd, "facts") == 0)
         rc = cli_facts(argc, argv);
+    else if (strcmp(cmd, "import") == 0 && argc > 2 && strcmp(argv[2], "probes") == 0) {
+        char home[PATH_MAX];
+        cli_home(home, sizeof home);
+        rc = import_probes_main(argc, argv, home);
+    }
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("opsreport %s\n", OPSREPORT_VERSION);
         rc = 0;
