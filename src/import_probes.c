@@ -125,6 +125,7 @@ typedef struct ip_run {
     const rec_probe_series *existing;
     od_date from, to;          /* inclusive days */
     probewrite *w;
+    char origin[1024];         /* the files' comment: lives as long as w */
     diag *d;
 } ip_run;
 
@@ -167,12 +168,11 @@ static or_status ip_from_kuma(ip_run *run)
     kuma *k = NULL;
     or_status st = kuma_open(&k, &ko, d);
     if (st == OR_OK) {
-        char origin[1024];
         kuma_table t = kuma_table_used(k);
-        snprintf(origin, sizeof origin, "opsreport import probes: Uptime Kuma monitor %ld \"%.200s\", %s table of %.300s",
+        snprintf(run->origin, sizeof run->origin, "opsreport import probes: Uptime Kuma monitor %ld \"%.200s\", %s table of %.300s",
                  kuma_monitor_id(k), kuma_monitor_name(k), kuma_table_name(t), o->source);
         int interval = t == KUMA_TABLE_STAT_MINUTELY ? 60 : kuma_monitor_interval(k);
-        probewrite_opts wo = ip_writer_opts(run, kuma_monitor_target(k), interval, origin);
+        probewrite_opts wo = ip_writer_opts(run, kuma_monitor_target(k), interval, run->origin);
         st = probewrite_open(&run->w, &wo, d);
     }
     kuma_counts c = {0};
@@ -219,11 +219,10 @@ static or_status ip_from_prometheus(ip_run *run)
         st = OR_EINPUT;
     }
     if (st == OR_OK) {
-        char origin[1024];
-        snprintf(origin, sizeof origin, "opsreport import probes: Prometheus probe_success %.400s from %.300s",
+        snprintf(run->origin, sizeof run->origin, "opsreport import probes: Prometheus probe_success %.400s from %.300s",
                  pts.series, o->source);
         int64_t step = prom_min_step_ms(&pts);
-        probewrite_opts wo = ip_writer_opts(run, pts.instance, (int)((step + 500) / 1000), origin);
+        probewrite_opts wo = ip_writer_opts(run, pts.instance, (int)((step + 500) / 1000), run->origin);
         st = probewrite_open(&run->w, &wo, d);
     }
     if (st == OR_OK)

@@ -243,8 +243,9 @@ static or_status kuma_find_monitor(kuma *k, diag *d)
         buf_init(&list, 0);
         kuma_list_monitors(k, &list);
         if (found == 0 && want)
-            diag_error(d, k->o.path, 0, "no monitor %s \"%s\" (expected one of: %s)",
-                       kuma_all_digits(want) ? "with id" : "named", want, buf_cstr(&list) ? buf_cstr(&list) : "");
+            diag_error(d, k->o.path, 0, kuma_all_digits(want) ? "no monitor with id %s (expected one of: %s)"
+                                                              : "no monitor named \"%s\" (expected one of: %s)",
+                       want, buf_cstr(&list) ? buf_cstr(&list) : "");
         else if (found == 0)
             diag_error(d, k->o.path, 0, "the monitor table is empty (expected the monitor to import)");
         else if (!want)

@@ -208,6 +208,13 @@ static or_status pw_flush_minute(probewrite *w, diag *d)
     w->have_minute = false;
     od_minute m = w->minute;
     od_date day = od_minute_day(m);
+    int y, mo, dd;
+    od_date_to_ymd(day, &y, &mo, &dd);
+    if (!w->out || (y * 12 + mo - 1) != w->out_month) {
+        or_status st = pw_open_file(w, y, mo, d);
+        if (st != OR_OK)
+            return st;
+    }
     if (day != w->day) {
         w->day = day;
         od_format_date(day, w->day_text);
@@ -218,13 +225,6 @@ static or_status pw_flush_minute(probewrite *w, diag *d)
                        (unsigned)w->o.busy_total[day - w->o.busy_first], w->day_text);
             return OR_EINPUT;
         }
-    }
-    int y, mo, dd;
-    od_date_to_ymd(day, &y, &mo, &dd);
-    if (!w->out || (y * 12 + mo - 1) != w->out_month) {
-        or_status st = pw_open_file(w, y, mo, d);
-        if (st != OR_OK)
-            return st;
     }
     probewrite_file *pf = &w->files[w->n_files - 1];
     int within = (int)(m - od_day_start(day));
