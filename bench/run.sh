@@ -88,3 +88,18 @@ echo "render inspections, 1000 records ($pages pages): median $wall s of $RUNS r
 measure render-packet "$BIN" render packet --data samples/records --period term --today 2027-06-08 -q -o "$OUT/packet.pdf"
 pages=$(pdfinfo "$OUT/packet.pdf" | awk '/^Pages:/ { print $2 }')
 echo "render packet for the term ($pages pages): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB, PDF $(stat -c %s "$OUT/packet.pdf") bytes"
+
+# --- import probes (issue 10): a year of one-minute Uptime Kuma heartbeats
+# of one monitor (525,600 rows in the heartbeat table) into the sample
+# contract's data set: read, merge by minute, write twelve month files,
+# validate them as check does.  Each run starts from a data set holding
+# only the contract.  Aim: < 2 s, peak RSS < 64 MB.
+KUMA_DB=$OUT/kuma-year.db
+[ -f "$KUMA_DB" ] || sh bench/gen-kuma.sh "$KUMA_DB" 2026-06-09 365
+KUMA_DATA=$OUT/records-kuma
+rm -rf "$KUMA_DATA"
+mkdir -p "$KUMA_DATA"
+cp samples/records/contract.xml "$KUMA_DATA"/
+rows=$(sqlite3 "$KUMA_DB" 'SELECT count(*) FROM heartbeat')
+measure import-kuma sh -c "rm -f '$KUMA_DATA'/probes-*.xml && exec '$BIN' import probes -q '$KUMA_DB' --data '$KUMA_DATA' --system vr"
+echo "import probes, Uptime Kuma $rows heartbeats: median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB, $(ls "$KUMA_DATA"/probes-*.xml | wc -l) month files"
