@@ -103,3 +103,24 @@ cp samples/records/contract.xml "$KUMA_DATA"/
 rows=$(sqlite3 "$KUMA_DB" 'SELECT count(*) FROM heartbeat')
 measure import-kuma sh -c "rm -f '$KUMA_DATA'/probes-*.xml && exec '$BIN' import probes -q '$KUMA_DB' --data '$KUMA_DATA' --system vr"
 echo "import probes, Uptime Kuma $rows heartbeats: median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB, $(ls "$KUMA_DATA"/probes-*.xml | wc -l) month files"
+
+# The same year from Prometheus: probe_success at a 60 s step in 49
+# query_range responses of 11,000 points (Prometheus' limit per series)
+# overlapping by 60 points.
+PROM_DIR=$OUT/prom-year
+rm -rf "$PROM_DIR"
+mkdir -p "$PROM_DIR"
+awk -v t0="$(date -u -d '2026-06-09 00:00:00 +0800' +%s)" -v dir="$PROM_DIR" 'BEGIN {
+    n = 525600
+    for (k = 0; k * 10940 < n - 60; k++) {
+        lo = k * 10940; hi = lo + 11000; if (hi > n) hi = n
+        f = sprintf("%s/chunk-%03d.json", dir, k)
+        printf "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"__name__\":\"probe_success\",\"instance\":\"https://example.gov.cn/\",\"job\":\"blackbox\"},\"values\":[" > f
+        for (i = lo; i < hi; i++)
+            printf "%s[%d.781,\"%s\"]", (i > lo ? "," : ""), t0 + i * 60, (i % 997 ? "1" : "0") > f
+        printf "]}]}}\n" > f
+        close(f)
+    }
+}'
+measure import-prom sh -c "rm -f '$KUMA_DATA'/probes-*.xml && exec '$BIN' import probes -q '$PROM_DIR' --data '$KUMA_DATA' --system vr"
+echo "import probes, Prometheus $(ls "$PROM_DIR" | wc -l) chunked responses (a year at 60 s): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB"

@@ -277,8 +277,9 @@ static or_status prom_read_file(const char *path, const prom_select *sel, prom_p
     }
     if (sb.st_size > PROM_MAX_FILE_BYTES) {
         fclose(f);
-        diag_error(d, path, 0, "%lld bytes (expected at most %ld: one query_range response of 11,000 points is "
-                   "about 300 KB; split the range into chunks)", (long long)sb.st_size, PROM_MAX_FILE_BYTES);
+        diag_error(d, path, 0, "%lld bytes (expected at most %ld: a response of one series is at most 11,000 points, "
+                   "about 300 KB; ask for one series, probe_success{instance=\"…\"}, per query)",
+                   (long long)sb.st_size, PROM_MAX_FILE_BYTES);
         return OR_EINPUT;
     }
     size_t size = (size_t)sb.st_size;

@@ -12,7 +12,8 @@
  * several responses ("chunks", one file each, in a directory) whose ranges
  * may overlap: points of all chunks are gathered, sorted and deduplicated by
  * timestamp (the same timestamp with different values is an error).
- * Each file is parsed whole with json-c and freed before the next one;
+ * Each file is parsed whole with json-c (about 18 bytes of memory per byte
+ * of JSON, hence PROM_MAX_FILE_BYTES) and freed before the next one;
  * only the chosen series' points in the import range are kept, 8 bytes
  * each. */
 #ifndef OR_PROMJSON_H
@@ -24,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROM_MAX_FILE_BYTES (32L * 1024 * 1024)
+#define PROM_MAX_FILE_BYTES (3L * 1024 * 1024)
 #define PROM_MAX_MATCHES 8
 #define PROM_MAX_POINTS (16L * 1000 * 1000)
 
