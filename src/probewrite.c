@@ -221,7 +221,8 @@ static or_status pw_flush_minute(probewrite *w, diag *d)
         if (w->o.busy_total && day >= w->o.busy_first && (size_t)(day - w->o.busy_first) < w->o.busy_days
             && w->o.busy_total[day - w->o.busy_first] > 0) {
             diag_error(d, w->o.dir, 0, "system %s already has %u samples on %s in the data set (expected no "
-                       "overlap: the same minutes imported twice would be counted twice)", w->o.system,
+                       "overlap: the same minutes imported twice would be counted twice; import the other days with "
+                       "--from and --to)", w->o.system,
                        (unsigned)w->o.busy_total[day - w->o.busy_first], w->day_text);
             return OR_EINPUT;
         }

@@ -349,6 +349,48 @@ static void test_writer_single_file_range_and_busy(void **state)
     or_free(dir);
 }
 
+/* Every allocation of parsing, merging and writing may fail: each run
+ * either succeeds or reports OR_ESYS, frees what it took (ASan's leak
+ * check) and leaves no file behind. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    const char *json = RESPONSE(SERIES("a", "[1782835200,\"1\"],[1782835260,\"0\"]") "," SERIES("b", "[1782835200,\"1\"]"));
+    prom_match m[] = {{"instance", "a"}};
+    prom_select sel = {.match = m, .n_match = 1, .from_ms = 0, .to_ms = INT64_MAX};
+    char *dir = tmpdir_make();
+    bool finished = false;
+    for (long n = 1; n < 1000 && !finished; n++) {
+        capture c;
+        capture_begin(&c);
+        prom_points pts = {0};
+        probewrite *w = NULL;
+        probewrite_opts o = {.dir = dir, .system = "web", .interval_seconds = 60, .from = INT64_MIN, .to = INT64_MAX};
+        or_alloc_fail_at(n, 1);
+        or_status st = prom_parse("r.json", json, strlen(json), &sel, &pts, &c.d);
+        if (st == OR_OK)
+            st = prom_merge(&pts, &c.d);
+        if (st == OR_OK)
+            st = probewrite_open(&w, &o, &c.d);
+        if (st == OR_OK)
+            st = prom_write(&pts, w, "r.json", &c.d);
+        if (st == OR_OK)
+            st = probewrite_finish(w, &c.d);
+        or_alloc_fail_at(0, 0);
+        if (st == OR_OK)
+            finished = true;
+        else
+            assert_int_equal(st, OR_ESYS);
+        probewrite_free(w);   /* not committed: removes the files */
+        prom_points_free(&pts);
+        assert_int_equal(dir_entries(dir), 0);
+        capture_end(&c);
+    }
+    assert_true(finished);
+    rm_dir(dir);
+    or_free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_prom_overlap),
         cmocka_unit_test(test_writer_minutes_and_months),
         cmocka_unit_test(test_writer_single_file_range_and_busy),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
