@@ -96,28 +96,40 @@ import_fails "kuma 1.x: importing again refuses the existing file" "$T/k1" "exis
 import_fails "kuma 1.x: another name still refuses the same minutes" "$T/k1" "already has 1440 samples on 2026-07-01" "$K1" --data "$T/k1" --system vr --monitor 1 -o again.xml
 
 # A running Uptime Kuma: another connection holds an exclusive lock (a
-# plain reader is refused) while the import reads the file immutably.
+# plain reader is refused) while the import reads the file immutably.  The
+# holder waits on a FIFO, so the test decides when it lets go.
 newdata k1l
 cp "$K1" "$T/live.db"
-( printf "BEGIN EXCLUSIVE;\nINSERT INTO heartbeat (monitor_id, status, time) VALUES (1, 0, '2026-07-31 15:00:00');\n"; sleep 6; printf "ROLLBACK;\n" ) | sqlite3 "$T/live.db" &
+mkfifo "$T/release"
+( printf "BEGIN EXCLUSIVE;\nINSERT INTO heartbeat (monitor_id, status, time) VALUES (1, 0, '2026-07-31 15:00:00');\n"; cat "$T/release"; printf "ROLLBACK;\n" ) | sqlite3 "$T/live.db" &
 lockpid=$!
-sleep 1
-if sqlite3 "$T/live.db" "SELECT count(*) FROM heartbeat" >/dev/null 2>&1; then fail "live database: the lock is held" "a plain reader got in"; else pass "live database: the lock is held"; fi
+locked=no
+for i in $(seq 50); do
+    if ! sqlite3 "$T/live.db" "SELECT count(*) FROM heartbeat" >/dev/null 2>&1; then locked=yes; break; fi
+    sleep 0.2
+done
+if [ "$locked" = yes ]; then pass "live database: the lock is held"; else fail "live database: the lock is held" "a plain reader got in"; fi
 import_ok "live database: the import is not blocked by the lock" "$T/live.db" --data "$T/k1l" --system vr --monitor 1
 probe "live database: same figures" "$T/k1l" "44580 44544 99.919"
+echo >"$T/release"
 wait "$lockpid"
 expect "live database: no -shm or -journal left by the import" test "$(ls "$T" | grep -c '^live\.db-')" -eq 0
 # WAL mode (as Uptime Kuma runs SQLite): changes still in the -wal file
-# are not read, and the import says so.
+# are not read, and the import says so.  The writer keeps its connection
+# open (closing would fold the -wal into the database) until released.
 cp "$K1" "$T/wal.db"
 sqlite3 "$T/wal.db" "PRAGMA journal_mode=WAL;" >/dev/null
-( printf "PRAGMA wal_autocheckpoint=0;\nINSERT INTO heartbeat (monitor_id, status, time) VALUES (1, 1, '2026-07-31 16:00:00');\n"; sleep 6 ) | sqlite3 "$T/wal.db" &
+( printf "PRAGMA wal_autocheckpoint=0;\nINSERT INTO heartbeat (monitor_id, status, time) VALUES (1, 1, '2026-07-31 16:00:00');\n"; cat "$T/release" ) | sqlite3 "$T/wal.db" &
 walpid=$!
-sleep 1
+for i in $(seq 50); do
+    [ -s "$T/wal.db-wal" ] && [ "$(sqlite3 "$T/wal.db" "SELECT count(*) FROM heartbeat")" -eq 44643 ] && break
+    sleep 0.2
+done
 newdata k1w
 import_ok "wal database: imported" "$T/wal.db" --data "$T/k1w" --system vr --monitor 1
 expect "wal database: warns about the unread -wal" grep -q "wal.db-wal: warning: .* bytes of recent changes are not read" "$T/err"
 expect "wal database: the heartbeat in the -wal (08-01 00:00) is indeed not read" test ! -e "$T/k1w/probes-vr-2026-08.xml"
+echo >"$T/release"
 wait "$walpid"
 
 newdata k1b
