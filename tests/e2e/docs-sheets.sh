@@ -147,16 +147,14 @@ done
 # the records of one file are in time order
 first=$(pdftotext -f 1 -l 1 "$T/insp-all.pdf" - | grep -m1 -o 'P-[a-z]*-20260701\|S-[a-z]*-2026-W27')
 if [ "$first" = P-vr-20260701 ]; then pass "inspections: sorted by time"; else fail "inspections: sorted by time" "first record $first"; fi
-# an unknown system gives an explicit empty document (exit 0), naming the value
-if "$BIN" render inspections --data "$D" --period 2026-07 --today "$TODAY" --param system=nosuch -q -o "$T/none.pdf" 2>"$T/err"; then
-    pdftotext "$T/none.pdf" - | tr -d ' \n' > "$T/none.txt"
-    if grep -qF "无记录" "$T/none.txt" && grep -qF "nosuch（合同中没有此系统" "$T/none.txt" && [ "$(pages "$T/none.pdf")" = 1 ]; then
-        pass "inspections: system=nosuch says 无记录 and names the value"
-    else
-        fail "inspections: system=nosuch" "$(cat "$T/none.txt")"
-    fi
+# an unknown system is a command-line error (exit 2) that lists the systems,
+# and nothing is written (the template declares values= for it)
+"$BIN" render inspections --data "$D" --period 2026-07 --today "$TODAY" --param system=nosuch -q -o "$T/none.pdf" 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -qF "'nosuch' is not a value of system here (expected one of: vr, web;" "$T/err" && [ ! -e "$T/none.pdf" ]; then
+    pass "inspections: system=nosuch exits 2 and lists the systems"
 else
-    fail "inspections: system=nosuch renders" "$(cat "$T/err")"
+    fail "inspections: system=nosuch" "status $rc: $(cat "$T/err")"
 fi
 
 # --- incidents ---------------------------------------------------------------------
@@ -191,7 +189,7 @@ fi
 # --- errors ---------------------------------------------------------------------------
 "$BIN" render nosuch-document --data "$D" --period term -q -o "$T/x.pdf" 2>"$T/err"
 rc=$?
-if [ "$rc" = 1 ] && [ ! -e "$T/x.pdf" ] && grep -q "nosuch-document" "$T/err"; then pass "missing template: exit 1, nothing written"; else fail "missing template" "exit $rc: $(cat "$T/err")"; fi
+if [ "$rc" = 2 ] && [ ! -e "$T/x.pdf" ] && grep -q "unknown document 'nosuch-document'.*expected one of: .*monthly" "$T/err"; then pass "unknown document: exit 2, the documents listed, nothing written"; else fail "unknown document" "exit $rc: $(cat "$T/err")"; fi
 
 # --- determinism -------------------------------------------------------------------------
 "$BIN" render kpi --data "$D" --period term --today "$TODAY" -q -o "$T/kpi2.pdf" 2>/dev/null
