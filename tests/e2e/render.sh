@@ -41,7 +41,7 @@ check_error "a document name without a template exits 2 and lists the documents"
 check_error "a template path that does not exist names it" 1 'no-such-document.xml: error: cannot read the template' render "$T/no-such-document.xml" --data "$DATA" --period 2026-07 -o "$T/x.pdf"
 check_error "bad XPath names template file:line and the expression" 1 'bad-xpath.xml:3: error: .*/data/facts/system\[@id = \]' render "$D/bad-xpath.xml" --data "$DATA" --period 2026-07 -o "$T/x.pdf"
 check_error "template output outside the layout vocabulary" 1 'bad-layout.xml:5: error: unknown element <paragraph>' render "$D/bad-layout.xml" --data "$DATA" --period 2026-07 -o "$T/x.pdf"
-check_error "bad records: nothing rendered" 1 'error' render "$D/good.xml" --data tests/data/facts/e2e-bad --period 2026-07 -o "$T/x.pdf"
+check_error "bad records: nothing rendered, the record's file:line named" 1 'e2e-bad/incidents.xml:3: error: incident X1: unknown system "nosuch"' render "$D/good.xml" --data tests/data/facts/e2e-bad --period 2026-07 -o "$T/x.pdf"
 if [ ! -e "$T/x.pdf" ]; then pass "failed renders write nothing"; else fail "failed render wrote a file"; fi
 cp "$T/good.pdf" "$T/keep.pdf"
 "$BIN" render "$D/bad-layout.xml" --data "$DATA" --period 2026-07 -q -o "$T/keep.pdf" 2>/dev/null
