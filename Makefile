@@ -12,6 +12,10 @@ CPPFLAGS += -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc
 OPT      ?= -O2 -g
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+# `make` alone builds the binary: without this the first rule below (the
+# generated build/config.mk) would be the default goal.
+.DEFAULT_GOAL := all
+
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
 LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes

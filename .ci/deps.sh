@@ -1,10 +1,14 @@
 #!/bin/sh
 # Installs (as root) or names the Debian packages opsreport needs to build,
 # test and render its samples.  Used by the Makefile and by .ci/run.
+# Every tool a test runs is here (poppler-utils: pdftotext, pdfinfo,
+# pdffonts, pdfimages, pdftoppm; qpdf; libxml2-utils: xmllint; time:
+# /usr/bin/time for make bench; python3: bookmark trees from qpdf --json),
+# so under CI=true a check that would need a missing tool fails.
 set -eu
 PKGS="build-essential pkg-config libhpdf-dev libxml2-dev libxml2-utils libcmocka-dev
 libharfbuzz-dev poppler-utils qpdf fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
-fonts-hanazono time libsqlite3-dev libjson-c-dev sqlite3"
+fonts-hanazono time python3 libsqlite3-dev libjson-c-dev sqlite3"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -275,7 +275,7 @@ static int cli_check(int argc, char **argv)
     char home[PATH_MAX];
     cli_home(home, sizeof home);
     dataset ds;
-    or_status st = dataset_load(&ds, o.data, home, o.rules, &d);
+    or_status st = dataset_load(&ds, o.data, home, o.rules, 0, &d);
     if (st == OR_OK) {
         size_t files = 0;
         for (int i = 0; i < REC_KIND_COUNT; i++)
@@ -331,7 +331,7 @@ static int cli_facts(int argc, char **argv)
     od_date today;
     buf out;
     buf_init(&out, 0);
-    or_status st = dataset_load(&ds, o.data, home, o.rules, &d);
+    or_status st = dataset_load(&ds, o.data, home, o.rules, 0, &d);
     if (st == OR_OK)
         st = dataset_period(&ds, o.period, o.today, &p, &today, &d);
     if (st == OR_OK)

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-or_status dataset_load(dataset *ds, const char *dir, const char *home, const char *rules_path, diag *d)
+or_status dataset_load(dataset *ds, const char *dir, const char *home, const char *rules_path, unsigned rec_flags,
+                       diag *d)
 {
     char schema[PATH_MAX], holidays[PATH_MAX], rules[PATH_MAX], rules_schema[PATH_MAX];
     memset(ds, 0, sizeof *ds);
@@ -12,7 +13,7 @@ or_status dataset_load(dataset *ds, const char *dir, const char *home, const cha
     snprintf(holidays, sizeof holidays, "%s/%s", home, CALENDAR_SHIPPED_PATH);
     snprintf(rules, sizeof rules, "%s/%s", home, KPI_RULES_PATH);
     snprintf(rules_schema, sizeof rules_schema, "%s/%s", home, KPI_SCHEMA_PATH);
-    or_status st = records_load_dir(&ds->records, dir, schema, d);
+    or_status st = records_load_dir_flags(&ds->records, dir, schema, rec_flags, d);
     if (st == OR_OK)
         st = calendar_load(&ds->cal, holidays, d);
     /* The data set's own calendar files win over the shipped schedule. */

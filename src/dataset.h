@@ -19,9 +19,11 @@ typedef struct dataset {
 
 /* Loads `dir` with the schemas, holidays and default rules found under
  * `home` (the installation's data directory); `rules_path` overrides the
- * rules file.  Every problem is reported through d.  On failure ds is
+ * rules file; rec_flags are records_load_dir_flags's (REC_LOAD_KEEP_TREES
+ * for render).  Every problem is reported through d.  On failure ds is
  * left empty (dataset_free is still safe). */
-or_status dataset_load(dataset *ds, const char *dir, const char *home, const char *rules_path, diag *d);
+or_status dataset_load(dataset *ds, const char *dir, const char *home, const char *rules_path, unsigned rec_flags,
+                       diag *d);
 void dataset_free(dataset *ds);
 
 /* Parses a period for this data set's term; today_text ("YYYY-MM-DD") is

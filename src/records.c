@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +75,8 @@ struct rec_loader {
     size_t dropped;            /* messages beyond REC_MAX_QUEUED */
     long root_line;            /* from the prescan */
     long stream_line;          /* probes: line of the reader's element, 0 otherwise */
+    bool keep_trees;           /* REC_LOAD_KEEP_TREES */
+    size_t file_index;         /* of the current file in r->files, REC_NO_INDEX when none */
 };
 
 records *rec_loader_records(rec_loader *L) { return L->r; }
@@ -331,8 +334,19 @@ static xmlRelaxNGPtr rec_schema(rec_loader *L, rec_kind k)
 static int rec_open(rec_loader *L, const char *path, int64_t *size)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat link;
+    bool is_link = lstat(path, &link) == 0 && S_ISLNK(link.st_mode);
     if (fd < 0) {
-        rec_file_error(L, 0, "cannot open: %s (expected a readable XML file)", strerror(errno));
+        int err = errno;
+        char target[PATH_MAX];
+        ssize_t len = is_link && err == ENOENT ? readlink(path, target, sizeof target - 1) : -1;
+        if (len >= 0) {
+            target[len] = '\0';
+            rec_file_error(L, 0, "refused: a symbolic link to %s, which does not exist (expected a regular XML file)",
+                           target);
+        } else {
+            rec_file_error(L, 0, "cannot open: %s (expected a readable XML file)", strerror(err));
+        }
         return -1;
     }
     struct stat st;
@@ -344,8 +358,10 @@ static int rec_open(rec_loader *L, const char *path, int64_t *size)
     if (!S_ISREG(st.st_mode)) {
         const char *what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory"
                          : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                         : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
-        rec_file_error(L, 0, "refused: %s (expected a regular XML file)", what);
+                         : S_ISSOCK(st.st_mode) ? "a socket" : "a special file";
+        rec_file_error(L, 0, "refused: %s%s (expected a regular XML file%s)", is_link ? "a symbolic link to " : "",
+                       what,
+                       S_ISDIR(st.st_mode) ? "; subdirectories are not read" : "");
         close(fd);
         return -1;
     }
@@ -706,10 +722,18 @@ static void rec_load_dom(rec_loader *L, int fd, rec_kind kind)
         c->doc = doc;
         c->src.file = L->file;
         c->src.line = rec_node_line(root);
+        if (L->keep_trees && L->file_index != REC_NO_INDEX)
+            L->r->files.v[L->file_index].tree = doc;   /* owned by calendar_files */
         return;
     }
     rec_extract(L, kind, root);
-    xmlFreeDoc(doc);
+    if (L->keep_trees && L->file_index != REC_NO_INDEX) {
+        rec_clear_psvi(root);
+        L->r->files.v[L->file_index].tree = doc;
+        L->r->files.v[L->file_index].tree_owned = true;
+    } else {
+        xmlFreeDoc(doc);
+    }
 }
 
 /* Loads one file.  Probes files are only recognised in the first pass
@@ -728,9 +752,18 @@ static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
     int64_t size = 0;
     int fd = rec_open(L, path, &size);
     rec_kind kind = REC_KIND_COUNT;
+    L->file_index = REC_NO_INDEX;
     if (fd >= 0 && rec_prescan(L, fd, &kind)) {
         L->kind = kind;
         is_probes = kind == REC_KIND_PROBES;
+        if (!probes_pass) {   /* listed once, in load order (probes where they were met) */
+            rec_file *f = REC_PUSH(L, L->r->files);
+            if (f) {
+                f->path = L->file;
+                f->kind = kind;
+                L->file_index = L->r->files.n - 1;
+            }
+        }
         if (kind != REC_KIND_PROBES && size > REC_MAX_FILE_BYTES) {
             rec_file_error(L, 0, "file too large for <%s>: %lld bytes (expected at most %lld)",
                            records_kind_name(kind), (long long)size, (long long)REC_MAX_FILE_BYTES);
@@ -1065,6 +1098,9 @@ void records_free(records *r)
     for (size_t i = 0; i < r->calendar_files.n; i++)
         xmlFreeDoc(r->calendar_files.v[i].doc);
     or_free(r->calendar_files.v);
+    for (size_t i = 0; i < r->files.n; i++)
+        records_release_tree(r, i);
+    or_free(r->files.v);
     for (size_t i = 0; i < r->probes.n; i++) {
         or_free(r->probes.v[i].ok);
         or_free(r->probes.v[i].total);
@@ -1074,14 +1110,30 @@ void records_free(records *r)
     or_free(r);
 }
 
+void records_release_tree(records *r, size_t i)
+{
+    rec_file *f = &r->files.v[i];
+    if (f->tree_owned)
+        xmlFreeDoc(f->tree);
+    f->tree = NULL;
+    f->tree_owned = false;
+}
+
 or_status records_load_files(records **out, const char *const *paths, size_t n, const char *schema_dir, diag *d)
+{
+    return records_load_files_flags(out, paths, n, schema_dir, 0, d);
+}
+
+or_status records_load_files_flags(records **out, const char *const *paths, size_t n, const char *schema_dir,
+                                   unsigned flags, diag *d)
 {
     *out = NULL;
     records *r = or_calloc(1, sizeof *r);
     if (!r)
         return diag_nomem(d);
     arena_init(&r->mem, 0);
-    rec_loader L = {.r = r, .d = d, .schema_dir = schema_dir ? schema_dir : "data/schema"};
+    rec_loader L = {.r = r, .d = d, .schema_dir = schema_dir ? schema_dir : "data/schema",
+                    .keep_trees = (flags & REC_LOAD_KEEP_TREES) != 0, .file_index = REC_NO_INDEX};
     r->contract.fee_total_fen = -1;
     r->contract.term_start = r->contract.term_end = REC_NO_DATE;
 
@@ -1135,7 +1187,42 @@ static int rec_strcmp_p(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Depth to which a subdirectory is searched for *.xml files it would be
+ * wrong to ignore; deeper trees are not data sets. */
+#define REC_SUBDIR_DEPTH 8
+
+/* The first "*.xml" found under dir (not following symbolic links below
+ * it, dot names skipped), written to found; the count of them in *n. */
+static void rec_find_xml(const char *dir, int depth, char *found, size_t size, size_t *n)
+{
+    DIR *dh = depth < REC_SUBDIR_DEPTH ? opendir(dir) : NULL;
+    if (!dh)
+        return;
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+            continue;
+        size_t len = strlen(e->d_name);
+        struct stat st;
+        if (len >= 5 && strcmp(e->d_name + len - 4, ".xml") == 0) {
+            if ((*n)++ == 0)
+                snprintf(found, size, "%s", path);
+        } else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            rec_find_xml(path, depth + 1, found, size, n);
+        }
+    }
+    closedir(dh);
+}
+
 or_status records_load_dir(records **out, const char *dir, const char *schema_dir, diag *d)
+{
+    return records_load_dir_flags(out, dir, schema_dir, 0, d);
+}
+
+or_status records_load_dir_flags(records **out, const char *dir, const char *schema_dir, unsigned flags, diag *d)
 {
     *out = NULL;
     DIR *dh = opendir(dir);
@@ -1145,30 +1232,77 @@ or_status records_load_dir(records **out, const char *dir, const char *schema_di
         return OR_EINPUT;
     }
     REC_VEC(char *) names = {0};
+    REC_VEC(char *) subdirs = {0};
     or_status st = OR_OK;
     struct dirent *e;
     while ((e = readdir(dh)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+        if (e->d_name[0] == '.')
             continue;
+        bool xml = len >= 5 && strcmp(e->d_name + len - 4, ".xml") == 0;
         size_t need = strlen(dir) + 1 + len + 1;
         char *p = or_malloc(need);
-        if (!p || or_grow(&names.v, &names.cap, names.n + 1, sizeof *names.v) != 0) {
-            or_free(p);
+        if (!p) {
             st = diag_nomem(d);
             break;
         }
         snprintf(p, need, "%s/%s", dir, e->d_name);
-        names.v[names.n++] = p;
+        /* An entry named *.xml is always loaded (the loader refuses what is
+         * not a regular file, saying what it is); any other directory is
+         * looked into, so that records put there are not silently left out. */
+        struct stat sb;
+        bool dir_entry = !xml && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (!xml && !dir_entry) {
+            or_free(p);
+            continue;
+        }
+        if (xml ? or_grow(&names.v, &names.cap, names.n + 1, sizeof *names.v) != 0
+                : or_grow(&subdirs.v, &subdirs.cap, subdirs.n + 1, sizeof *subdirs.v) != 0) {
+            or_free(p);
+            st = diag_nomem(d);
+            break;
+        }
+        if (xml)
+            names.v[names.n++] = p;
+        else
+            subdirs.v[subdirs.n++] = p;
     }
     closedir(dh);
+    unsigned scan_errors = 0;
+    if (st == OR_OK && subdirs.n) {
+        qsort(subdirs.v, subdirs.n, sizeof *subdirs.v, rec_strcmp_p);
+        for (size_t i = 0; i < subdirs.n; i++) {
+            char found[PATH_MAX] = "";
+            size_t n = 0;
+            rec_find_xml(subdirs.v[i], 0, found, sizeof found, &n);
+            if (n == 0)
+                continue;
+            const char *shown = found + strlen(subdirs.v[i]) + 1;   /* relative to the subdirectory */
+            if (n == 1)
+                diag_error(d, subdirs.v[i], 0, "a subdirectory holding a record file, %s (expected every *.xml "
+                           "directly in %s: subdirectories are not read)", shown, dir);
+            else
+                diag_error(d, subdirs.v[i], 0, "a subdirectory holding %zu *.xml files, %s among them (expected "
+                           "every *.xml directly in %s: subdirectories are not read)", n, shown, dir);
+            scan_errors++;
+        }
+    }
     if (st == OR_OK) {
         if (names.n)
             qsort(names.v, names.n, sizeof *names.v, rec_strcmp_p);
-        st = records_load_files(out, (const char *const *)names.v, names.n, schema_dir, d);
+        /* The files are still checked, so that one run reports everything. */
+        st = records_load_files_flags(out, (const char *const *)names.v, names.n, schema_dir, flags, d);
+        if (st == OR_OK && scan_errors) {
+            records_free(*out);
+            *out = NULL;
+            st = OR_EINPUT;
+        }
     }
     for (size_t i = 0; i < names.n; i++)
         or_free(names.v[i]);
     or_free(names.v);
+    for (size_t i = 0; i < subdirs.n; i++)
+        or_free(subdirs.v[i]);
+    or_free(subdirs.v);
     return st;
 }

@@ -448,6 +448,19 @@ typedef struct rec_probe_series {
     rec_src src;                /* root element of the first file */
 } rec_probe_series;
 
+/* ---- the files loaded -------------------------------------------------- */
+
+/* One file of the data set, in load order.  tree is its validated
+ * document (an xmlDocPtr) when the load kept trees (REC_LOAD_KEEP_TREES;
+ * never for probes), else NULL.  A calendar file's tree is the one in
+ * calendar_files (tree_owned false). */
+typedef struct rec_file {
+    const char *path;
+    rec_kind kind;
+    struct _xmlDoc *tree;
+    bool tree_owned;
+} rec_file;
+
 /* ---- the whole data set ------------------------------------------------ */
 
 typedef struct records {
@@ -476,20 +489,36 @@ typedef struct records {
     REC_VEC(rec_adjustment) adjustments;
     REC_VEC(rec_calendar_file) calendar_files;
     REC_VEC(rec_probe_series) probes;
+    REC_VEC(rec_file) files;                 /* every file loaded, in load order */
     size_t files_per_kind[REC_KIND_COUNT];   /* files loaded, by kind */
     arena mem;                  /* strings */
 } records;
 
-/* Loads every regular "*.xml" file in dir (not recursing, names starting
- * with '.' skipped), in byte order of their names.  schema_dir holds the
- * <kind>.rng schemas (data/schema).  On OR_OK *out owns the records; on
- * OR_EINPUT (bad records: all errors went to d) or OR_ESYS (I/O, memory,
- * unreadable schema) *out is NULL. */
+/* Loads every "*.xml" entry of dir (names starting with '.' skipped), in
+ * byte order of their names.  Subdirectories are not read, and nothing is
+ * skipped silently: an entry named *.xml that is not a regular file (a
+ * directory, a FIFO, a symbolic link to a directory or to nothing) and a
+ * subdirectory that holds *.xml files (at any depth) are errors naming the
+ * path.  schema_dir holds the <kind>.rng schemas (data/schema).  On OR_OK
+ * *out owns the records; on OR_EINPUT (bad records: all errors went to d)
+ * or OR_ESYS (I/O, memory, unreadable schema) *out is NULL. */
 or_status records_load_dir(records **out, const char *dir, const char *schema_dir, diag *d);
 
 /* The same for an explicit list of n files, loaded in the given order. */
 or_status records_load_files(records **out, const char *const *paths, size_t n,
                              const char *schema_dir, diag *d);
+
+/* Load flags.  REC_LOAD_KEEP_TREES keeps the validated tree of every file
+ * but probes in records->files (render hands them to its templates, so
+ * that what a template reads is exactly what was validated). */
+enum { REC_LOAD_KEEP_TREES = 1u };
+or_status records_load_dir_flags(records **out, const char *dir, const char *schema_dir, unsigned flags,
+                                 diag *d);
+or_status records_load_files_flags(records **out, const char *const *paths, size_t n, const char *schema_dir,
+                                   unsigned flags, diag *d);
+
+/* Frees the tree kept for files.v[i] (if owned) before records_free. */
+void records_release_tree(records *r, size_t i);
 
 /* Frees r and everything it owns; NULL is a no-op. */
 void records_free(records *r);

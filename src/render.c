@@ -11,93 +11,44 @@
 
 #include <dirent.h>
 #include <libxml/parser.h>
-#include <libxml/xmlreader.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* --- the data document ------------------------------------------------------ */
 
-static int render_name_cmp(const void *a, const void *b)
+/* Appends the root element of every record file under `records`, in load
+ * order: the trees the records loader validated (it refused hostile files
+ * and checked each against its schema), so a template reads exactly what
+ * `check` accepted and the directory is listed once.  Probes are left out
+ * (millions of samples; the facts hold their figures).  Each kept tree is
+ * freed once copied, so at most one file exists twice. */
+static or_status render_add_records(xmlNodePtr into, records *r, diag *d)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Probes files hold a year of minute samples: their root is read with the
- * streaming reader, so the file is never built as a tree just to be
- * skipped. */
-static bool render_is_probes(const char *path)
-{
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
-    bool probes = false;
-    while (r && xmlTextReaderRead(r) == 1)
-        if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT) {
-            probes = xmlStrEqual(xmlTextReaderConstLocalName(r), (const xmlChar *)"probes");
-            break;
-        }
-    xmlFreeTextReader(r);
-    return probes;
-}
-
-/* Appends the root element of every record file of `dir` (sorted by name,
- * as the records loader reads them) under `records`.  The loader has
- * already validated these files and refused hostile ones; probes are left
- * out (millions of samples, and the facts hold their figures). */
-static or_status render_add_records(xmlNodePtr into, const char *dir, diag *d)
-{
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        diag_error(d, dir, 0, "cannot read the data directory");
-        return OR_ESYS;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    or_status st = OR_OK;
-    struct dirent *e;
-    while (st == OR_OK && (e = readdir(dp))) {
-        size_t len = strlen(e->d_name);
-        if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+    for (size_t i = 0; i < r->files.n; i++) {
+        const rec_file *f = &r->files.v[i];
+        if (f->kind == REC_KIND_PROBES)
             continue;
-        char *copy = or_strdup(e->d_name);
-        if (!copy || or_grow(&names, &cap, n + 1, sizeof *names) != 0) {
-            or_free(copy);
-            st = diag_nomem(d);
-            break;
-        }
-        names[n++] = copy;
-    }
-    closedir(dp);
-    if (n)
-        qsort(names, n, sizeof *names, render_name_cmp);
-    for (size_t i = 0; i < n && st == OR_OK; i++) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (render_is_probes(path))
-            continue;
-        xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        xmlNodePtr root = f->tree ? xmlDocGetRootElement(f->tree) : NULL;
         if (!root) {
-            diag_error(d, path, 0, "cannot read the record file again");
-            st = OR_ESYS;
-        } else if (!xmlStrEqual(root->name, (const xmlChar *)"probes")) {
-            xmlNodePtr copy = xmlDocCopyNode(root, into->doc, 1);
-            if (!copy || !xmlAddChild(into, copy)) {
-                xmlFreeNode(copy);
-                st = diag_nomem(d);
-            } else {
-                xmlSetProp(copy, (const xmlChar *)"file", (const xmlChar *)path);
-            }
+            diag_error(d, f->path, 0, "the validated records of this file were not kept (internal error)");
+            return OR_ESYS;
         }
-        xmlFreeDoc(doc);
+        xmlNodePtr copy = xmlDocCopyNode(root, into->doc, 1);
+        if (!copy || !xmlAddChild(into, copy)) {
+            xmlFreeNode(copy);
+            return diag_nomem(d);
+        }
+        if (!xmlSetProp(copy, (const xmlChar *)"file", (const xmlChar *)f->path))
+            return diag_nomem(d);
+        records_release_tree(r, i);
     }
-    for (size_t i = 0; i < n; i++)
-        or_free(names[i]);
-    or_free(names);
-    return st;
+    return OR_OK;
 }
 
-static or_status render_data(const render_request *rq, const dataset *ds, const od_period *p, const char *today,
+static or_status render_data(const render_request *rq, dataset *ds, const od_period *p, const char *today,
                              xmlDocPtr *out, diag *d)
 {
     facts *f = NULL;
@@ -129,7 +80,7 @@ static or_status render_data(const render_request *rq, const dataset *ds, const 
             xmlSetProp(root, (const xmlChar *)"period", (const xmlChar *)p->label);
             xmlSetProp(root, (const xmlChar *)"today", (const xmlChar *)today);
             xmlAddPrevSibling(recs, facts_copy);
-            st = render_add_records(recs, rq->data_dir, d);
+            st = render_add_records(recs, ds->records, d);
         }
     }
     xmlFreeDoc(fdoc);
@@ -191,13 +142,184 @@ static or_status render_feed_pass(void *ctx, doc_block_fn fn, void *fn_ctx, diag
     return template_expand_stream(f->tpl, f->data, f->params, f->nparams, f->cal, render_emit, f, d);
 }
 
+/* A document is a name (templates/NAME.xml of the installation) unless it
+ * looks like a path. */
+static bool render_is_path(const char *document)
+{
+    size_t len = strlen(document);
+    return strchr(document, '/') || (len > 4 && strcmp(document + len - 4, ".xml") == 0);
+}
+
 static void render_template_path(const render_request *rq, char *out, size_t size)
 {
-    size_t len = strlen(rq->document);
-    if (strchr(rq->document, '/') || (len > 4 && strcmp(rq->document + len - 4, ".xml") == 0))
+    if (render_is_path(rq->document))
         snprintf(out, size, "%s", rq->document);
     else
         snprintf(out, size, "%s/templates/%s.xml", rq->home, rq->document);
+}
+
+static int render_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A document name with no template is a command-line error that lists the
+ * documents there are (the templates/NAME.xml of the installation). */
+static or_status render_unknown_document(const render_request *rq, const char *tpath, diag *d)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/templates", rq->home);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    or_status st = OR_OK;
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    while (dp && st == OR_OK && (e = readdir(dp))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".xml") != 0)
+            continue;
+        char *name = or_strndup(e->d_name, len - 4);
+        if (!name || or_grow(&names, &cap, n + 1, sizeof *names) != 0) {
+            or_free(name);
+            st = diag_nomem(d);
+        } else {
+            names[n++] = name;
+        }
+    }
+    if (dp)
+        closedir(dp);
+    if (st == OR_OK) {
+        if (n)
+            qsort(names, n, sizeof *names, render_str_cmp);
+        buf list;
+        buf_init(&list, 0);
+        for (size_t i = 0; i < n; i++)
+            buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
+        diag_error(d, NULL, 0, "unknown document '%s': there is no %s (expected one of: %s; or the path of a "
+                   "template file, e.g. ./my-report.xml)", rq->document, tpath,
+                   n && buf_cstr(&list) ? buf_cstr(&list) : "none installed");
+        buf_free(&list);
+        st = OR_EUSAGE;
+    }
+    for (size_t i = 0; i < n; i++)
+        or_free(names[i]);
+    or_free(names);
+    return st;
+}
+
+/* Parameters render sets itself; --param may not override them. */
+static const struct {
+    const char *name, *use;
+} render_own_params[] = {
+    {"document", "the document named on the command line"},
+    {"period", "use --period"},
+    {"start", "the first day of --period"},
+    {"end", "the last day of --period"},
+    {"today", "use --today"},
+};
+
+static const char *render_own_param(const char *name)
+{
+    for (size_t i = 0; i < sizeof render_own_params / sizeof *render_own_params; i++)
+        if (strcmp(render_own_params[i].name, name) == 0)
+            return render_own_params[i].use;
+    return NULL;
+}
+
+/* Joins up to `max` strings for a message ("a, b, c, and 12 more"); a
+ * value longer than 60 bytes is cut (at a character boundary) with "…". */
+static void render_join(buf *b, char *const *v, size_t n, size_t max)
+{
+    for (size_t i = 0; i < n && i < max; i++) {
+        size_t len = strlen(v[i]), cut = len > 60 ? 60 : len;
+        while (cut < len && cut > 0 && ((unsigned char)v[i][cut] & 0xC0) == 0x80)
+            cut--;
+        buf_printf(b, "%s%.*s%s", i ? ", " : "", (int)cut, v[i], cut < len ? "…" : "");
+    }
+    if (n > max)
+        buf_printf(b, ", and %zu more", n - max);
+}
+
+/* Every --param must name a parameter the template declares (and render
+ * does not set itself); with `data`, its value must also be one the
+ * declaration admits (values= / one-of=, docs/template-language.md).  A
+ * violation is a command-line error (OR_EUSAGE) that lists what would do.
+ * All problems are reported, not only the first. */
+static or_status render_check_params(const render_request *rq, const template *tpl, xmlDocPtr data,
+                                     const calendar *cal, diag *d)
+{
+    size_t declared = template_param_count(tpl);
+    or_status st = OR_OK;
+    for (size_t k = 0; k < rq->nparams && st != OR_ESYS; k++) {
+        const template_param *given = &rq->params[k];
+        const char *own = render_own_param(given->name);
+        size_t idx = declared;
+        for (size_t i = 0; i < declared && idx == declared; i++)
+            if (strcmp(template_param_name(tpl, i, NULL), given->name) == 0)
+                idx = i;
+        if (own) {
+            if (!data)
+                diag_error(d, NULL, 0, "--param %s=%s: render sets '%s' itself (%s)", given->name, given->value,
+                           given->name, own);
+            st = st ? st : OR_EUSAGE;
+            continue;
+        }
+        if (idx == declared) {
+            if (data)
+                continue;   /* reported in the first round */
+            char **names = or_calloc(declared ? declared : 1, sizeof *names);
+            size_t n = 0;
+            if (!names) {
+                st = diag_nomem(d);
+                break;
+            }
+            for (size_t i = 0; i < declared; i++) {
+                const char *nm = template_param_name(tpl, i, NULL);
+                if (!render_own_param(nm))
+                    names[n++] = (char *)nm;
+            }
+            buf list;
+            buf_init(&list, 0);
+            render_join(&list, names, n, n);
+            if (n)
+                diag_error(d, NULL, 0, "--param %s=%s: %s declares no parameter '%s' (expected one of: %s)",
+                           given->name, given->value, template_path(tpl), given->name, buf_cstr(&list));
+            else
+                diag_error(d, NULL, 0, "--param %s=%s: %s declares no parameter '%s' (it takes no --param)",
+                           given->name, given->value, template_path(tpl), given->name);
+            buf_free(&list);
+            or_free(names);
+            st = st ? st : OR_EUSAGE;
+            continue;
+        }
+        if (!data)
+            continue;
+        template_values vals;
+        or_status vs = template_param_values(tpl, idx, data, cal, &vals, d);
+        if (vs != OR_OK) {
+            st = vs;
+            break;
+        }
+        bool found = !vals.restricted;
+        for (size_t i = 0; i < vals.n && !found; i++)
+            found = strcmp(vals.v[i], given->value) == 0;
+        if (!found) {
+            long line = 0;
+            (void)template_param_name(tpl, idx, &line);
+            buf list;
+            buf_init(&list, 0);
+            render_join(&list, vals.v, vals.n, 40);
+            const char *shown = buf_cstr(&list);
+            diag_error(d, NULL, 0, "--param %s=%s: '%s' is not a value of %s here (expected %s%s; declared at %s:%ld)",
+                       given->name, given->value, given->value, given->name, vals.n ? "one of: " : "",
+                       vals.n && shown ? shown : "none: these records hold no value for it", template_path(tpl),
+                       line);
+            buf_free(&list);
+            st = st ? st : OR_EUSAGE;
+        }
+        template_values_free(&vals);
+    }
+    return st;
 }
 
 or_status render_run(const render_request *rq, diag *d)
@@ -211,11 +333,18 @@ or_status render_run(const render_request *rq, diag *d)
     xmlDocPtr data = NULL;
     dl_doc dl;
     dl_doc_init(&dl);
-    /* The template is read first: a missing or broken one is found before
-     * any computing. */
-    or_status st = template_load(&tpl, tpath, d);
+    /* The template is read first: a missing or broken one, or a --param it
+     * does not declare, is found before any computing. */
+    struct stat sb;
+    or_status st = OR_OK;
+    if (!render_is_path(rq->document) && (stat(tpath, &sb) != 0 || !S_ISREG(sb.st_mode)))
+        st = render_unknown_document(rq, tpath, d);
     if (st == OR_OK)
-        st = dataset_load(&ds, rq->data_dir, rq->home, rq->rules, d);
+        st = template_load(&tpl, tpath, d);
+    if (st == OR_OK)
+        st = render_check_params(rq, tpl, NULL, NULL, d);
+    if (st == OR_OK)
+        st = dataset_load(&ds, rq->data_dir, rq->home, rq->rules, REC_LOAD_KEEP_TREES, d);
     else
         memset(&ds, 0, sizeof ds);
     if (st == OR_OK)
@@ -224,6 +353,8 @@ or_status render_run(const render_request *rq, diag *d)
         od_format_date(today, today_text);
         st = render_data(rq, &ds, &p, today_text, &data, d);
     }
+    if (st == OR_OK)
+        st = render_check_params(rq, tpl, data, ds.cal, d);
     /* From here on the template reads the data document; only the calendar
      * (f:workday-add) is still needed. */
     records_free(ds.records);

@@ -3,7 +3,8 @@
  *
  *   <data document="monthly" period="2026-07" today="2026-08-01">
  *     <facts …/>            (docs/facts-xml.md)
- *     <records>             (every record file's root element, probes left out)
+ *     <records>             (the root element of every record file as the loader
+ *                            validated it, in load order; probes left out)
  *       <contract …/> <inspections …/> <incidents …/> …
  *     </records>
  *   </data>

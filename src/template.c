@@ -87,6 +87,8 @@ struct tinst {
     size_t nsorts;
     tunit *target;          /* TI_INCLUDE */
     tinst *with;            /* TI_INCLUDE: TI_WITH_PARAM list */
+    texpr *values;          /* TI_PARAM of the main template: values="…", or NULL */
+    const char *one_of;     /* TI_PARAM of the main template: one-of="…", or NULL */
 };
 
 struct tunit {
@@ -1076,7 +1078,8 @@ static tinst *compile_content(loader *L, xmlNodePtr first)
 /* The leading t:param children of a unit's root, then the rest. */
 static xmlNodePtr compile_params(loader *L, tunit *u, xmlNodePtr c)
 {
-    static const char *const pa[] = {"*name", "select", NULL};
+    static const char *const pa[] = {"*name", "select", "values", "one-of", NULL};
+    bool main_unit = L->nchain == 1;   /* its parameters are the caller's (--param) */
     tinst **tail = &u->params;
     for (; c; c = c->next) {
         if ((c->type == XML_TEXT_NODE && is_blank(c->content)) || c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
@@ -1097,6 +1100,25 @@ static xmlNodePtr compile_params(loader *L, tunit *u, xmlNodePtr c)
         p->name = BAD_CAST lstrdup(L, STR(name));
         xmlFree(name);
         compile_value(L, c, p, false);
+        xmlChar *values = lattr(L, c, "values"), *one_of = lattr(L, c, "one-of");
+        if ((values || one_of) && !main_unit) {
+            lerr(L, c, "values= and one-of= belong to the parameters of the template itself (a part's "
+                       "parameters are set by t:with-param)");
+        } else {
+            if (values) {
+                /* Over the data alone: no parameter is in scope. */
+                size_t mark = L->nscope;
+                L->nscope = 0;
+                p->values = compile_expr(L, c, (const char *)values);
+                L->nscope = mark;
+            }
+            if (one_of && is_blank(one_of))
+                lerr(L, c, "one-of=\"%s\" lists no value (expected values separated by spaces)", STR(one_of));
+            else if (one_of)
+                p->one_of = lstrdup(L, (const char *)one_of);
+        }
+        xmlFree(values);
+        xmlFree(one_of);
         *tail = p;
         tail = &p->next;
         u->nparams++;
@@ -2006,4 +2028,116 @@ or_status template_expand_stream(const template *t, xmlDocPtr data, const templa
                                  size_t nparams, const calendar *cal, template_emit_fn emit, void *ctx, diag *d)
 {
     return expand(t, data, params, nparams, cal, emit, ctx, NULL, d);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The main template's parameters, for callers that check --param.         */
+
+const char *template_path(const template *t)
+{
+    return t->main->path;
+}
+
+size_t template_param_count(const template *t)
+{
+    return t->main->nparams;
+}
+
+static const tinst *main_param(const template *t, size_t i)
+{
+    const tinst *p = t->main->params;
+    while (p && i--)
+        p = p->next;
+    return p;
+}
+
+const char *template_param_name(const template *t, size_t i, long *line)
+{
+    const tinst *p = main_param(t, i);
+    if (line)
+        *line = p ? p->line : 0;
+    return p ? (const char *)p->name : NULL;
+}
+
+static int values_add(template_values *v, const char *s, size_t len)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strlen(v->v[i]) == len && memcmp(v->v[i], s, len) == 0)
+            return 0;   /* listed once */
+    char *copy = or_strndup(s, len);
+    if (!copy || or_grow(&v->v, &v->cap, v->n + 1, sizeof *v->v) != 0) {
+        or_free(copy);
+        return -1;
+    }
+    v->v[v->n++] = copy;
+    return 0;
+}
+
+void template_values_free(template_values *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        or_free(v->v[i]);
+    or_free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+or_status template_param_values(const template *t, size_t i, xmlDocPtr data, const calendar *cal,
+                                template_values *out, diag *d)
+{
+    memset(out, 0, sizeof *out);
+    const tinst *p = main_param(t, i);
+    if (!p || (!p->values && !p->one_of))
+        return OR_OK;
+    out->restricted = true;
+    or_status st = OR_OK;
+    for (const char *s = p->one_of; s && *s && st == OR_OK;) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        size_t len = strcspn(s, " \t\n\r");
+        if (len && values_add(out, s, len) != 0)
+            st = diag_nomem(d);
+        s += len;
+    }
+    if (st == OR_OK && p->values) {
+        trun r = {.t = t, .d = d};
+        r.fc.cal = cal;
+        xmlGenericErrorFunc saved_generic = xmlGenericError;
+        void *saved_gctx = xmlGenericErrorContext;
+        xmlSetGenericErrorFunc(&r, run_generic_error);
+        r.xp = xmlXPathNewContext(data);
+        if (!r.xp || template_funcs_register(r.xp) != 0) {
+            rnomem(&r);
+        } else {
+            r.xp->error = run_xpath_error;
+            r.xp->userData = &r.fc;
+            xmlXPathRegisterVariableLookup(r.xp, var_lookup, &r);
+            for (size_t k = 0; k < t->nns && r.st == OR_OK; k++)
+                if (xmlXPathRegisterNs(r.xp, BAD_CAST t->ns[k].prefix, BAD_CAST t->ns[k].uri) != 0)
+                    rnomem(&r);
+        }
+        if (r.st == OR_OK) {
+            ctx_set(&r, (xmlNodePtr)data, 1, 1);
+            xmlXPathObjectPtr v = reval(&r, p, p->values);
+            if (v && v->type != XPATH_NODESET) {
+                rfail(&r, p, p->values, "values= selects a %s (expected nodes: their string values are the "
+                      "values the parameter admits)", v->type == XPATH_STRING ? "string" : v->type == XPATH_NUMBER
+                      ? "number" : v->type == XPATH_BOOLEAN ? "boolean" : "non-node value");
+            } else if (v && v->nodesetval) {
+                for (int k = 0; k < v->nodesetval->nodeNr && r.st == OR_OK; k++) {
+                    xmlChar *sv = xmlXPathCastNodeToString(v->nodesetval->nodeTab[k]);
+                    if (!sv || values_add(out, (const char *)sv, strlen((const char *)sv)) != 0)
+                        rnomem(&r);
+                    xmlFree(sv);
+                }
+            }
+            xmlXPathFreeObject(v);
+        }
+        xmlSetGenericErrorFunc(saved_gctx, saved_generic);
+        or_free(r.vars);
+        xmlXPathFreeContext(r.xp);
+        st = r.st;
+    }
+    if (st != OR_OK)
+        template_values_free(out);
+    return st;
 }

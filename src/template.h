@@ -27,6 +27,7 @@
 #include "diag.h"
 
 #include <libxml/tree.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define TEMPLATE_NS "urn:opsreport:template"
@@ -72,6 +73,28 @@ or_status template_expand(const template *t, xmlDocPtr data, const template_para
  * returned as is (emit reports its own message).  When the expansion fails
  * part way, blocks were already emitted: the caller must discard what it
  * made of them. */
+/* The main template's declared parameters (its leading t:param), in
+ * order: what a caller such as `render --param` may set.  The name's line
+ * goes to *line when line is not NULL; NULL past the last. */
+const char *template_path(const template *t);
+size_t template_param_count(const template *t);
+const char *template_param_name(const template *t, size_t i, long *line);
+
+/* The values parameter i admits: the words of its one-of="…" and the
+ * string values of the nodes its values="XPath" selects in `data` (each
+ * once, in that order).  restricted is false, and the list empty, when
+ * the declaration states neither: any value is accepted.  A values=
+ * expression that fails, or selects something other than nodes, is
+ * OR_EINPUT naming the template line.  Free with template_values_free. */
+typedef struct template_values {
+    char **v;
+    size_t n, cap;
+    bool restricted;
+} template_values;
+or_status template_param_values(const template *t, size_t i, xmlDocPtr data, const calendar *cal,
+                                template_values *out, diag *d);
+void template_values_free(template_values *v);
+
 typedef or_status (*template_emit_fn)(void *ctx, xmlNodePtr root, xmlNodePtr block);
 or_status template_expand_stream(const template *t, xmlDocPtr data, const template_param *params,
                                  size_t nparams, const calendar *cal, template_emit_fn emit,

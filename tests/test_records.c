@@ -9,6 +9,8 @@
 #include "alloc.h"
 #include "records.h"
 
+#include <libxml/tree.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +101,51 @@ static void write_file(const char *path, const char *head, const char *unit, siz
         fputs(unit, f);
     fputs(tail, f);
     assert_int_equal(fclose(f), 0);
+}
+
+/* ---- the files list and kept trees --------------------------------------- */
+
+/* records->files lists every file in load (name) order with its kind; with
+ * REC_LOAD_KEEP_TREES each holds its validated tree (probes none, the
+ * calendar's shared with calendar_files), and releasing one early is safe. */
+static void test_files_and_kept_trees(void **state)
+{
+    (void)state;
+    records *r = NULL;
+    diag d = {0};
+    assert_int_equal(records_load_dir(&r, VALID, SCHEMA, &d), OR_OK);
+    assert_int_equal(r->files.n, 14);
+    for (size_t i = 0; i < r->files.n; i++)
+        assert_null(r->files.v[i].tree);   /* not asked for */
+    records_free(r);
+
+    assert_int_equal(records_load_dir_flags(&r, VALID, SCHEMA, REC_LOAD_KEEP_TREES, &d), OR_OK);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(r->files.n, 14);
+    static const char *const names[] = {"adjustments", "assets", "calendar", "contract", "deliverables",
+                                        "emergency", "feedback", "incidents", "inspections-2026-07",
+                                        "inspections-2026-08", "maintenance", "probes-vr", "staffing", "tasks"};
+    for (size_t i = 0; i < r->files.n; i++) {
+        const rec_file *f = &r->files.v[i];
+        char want[256];
+        snprintf(want, sizeof want, "%s/%s.xml", VALID, names[i]);
+        assert_string_equal(f->path, want);
+        if (f->kind == REC_KIND_PROBES) {
+            assert_null(f->tree);
+            continue;
+        }
+        assert_non_null(f->tree);
+        xmlNodePtr root = xmlDocGetRootElement(f->tree);
+        assert_string_equal((const char *)root->name, records_kind_name(f->kind));
+        assert_int_equal(f->tree_owned, f->kind != REC_KIND_CALENDAR);
+    }
+    assert_int_equal(r->files.v[11].kind, REC_KIND_PROBES);
+    assert_ptr_equal(r->files.v[2].tree, r->calendar_files.v[0].doc);
+    records_release_tree(r, 3);
+    assert_null(r->files.v[3].tree);
+    records_release_tree(r, 2);   /* not owned: the calendar keeps its tree */
+    assert_non_null(r->calendar_files.v[0].doc);
+    records_free(r);
 }
 
 /* ---- the valid set ------------------------------------------------------- */
@@ -741,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_probes_errors),
         cmocka_unit_test(test_probes_stream_many_days),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_files_and_kept_trees),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -64,10 +64,14 @@ expect "output is deterministic" cmp -s "$OUT" "$E2E_TMP/again.xml"
 # Error paths.
 "$BIN" check --data tests/data/facts/e2e-bad >/dev/null 2>"$E2E_TMP/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q '^tests/data/facts/e2e-bad/incidents.xml:3: error: ' "$E2E_TMP/err"; then pass "check bad data: exit 1, file:line"; else fail "check bad data" "rc=$rc $(cat "$E2E_TMP/err")"; fi
-"$BIN" facts --data tests/data/facts/e2e-bad --period 2026-07 >/dev/null 2>&1; rc=$?
-if [ $rc -eq 1 ]; then pass "facts bad data: exit 1"; else fail "facts bad data" "rc=$rc"; fi
+"$BIN" facts --data tests/data/facts/e2e-bad --period 2026-07 >"$E2E_TMP/out" 2>"$E2E_TMP/err"; rc=$?
+if [ $rc -eq 1 ] && grep -q '^tests/data/facts/e2e-bad/incidents.xml:3: error: incident X1: unknown system' "$E2E_TMP/err" && [ ! -s "$E2E_TMP/out" ]; then
+    pass "facts bad data: exit 1, file:line, no facts written"
+else
+    fail "facts bad data" "rc=$rc $(cat "$E2E_TMP/err")"
+fi
 "$BIN" facts --data "$DATA" --period 2026-13 >/dev/null 2>"$E2E_TMP/err"; rc=$?
-if [ $rc -eq 2 ]; then pass "bad --period: exit 2"; else fail "bad --period" "rc=$rc"; fi
+if [ $rc -eq 2 ] && grep -q '2026-13' "$E2E_TMP/err"; then pass "bad --period: exit 2 naming it"; else fail "bad --period" "rc=$rc $(cat "$E2E_TMP/err")"; fi
 "$BIN" facts --data "$DATA" --period 2030-01 >/dev/null 2>&1; rc=$?
 if [ $rc -eq 2 ]; then pass "period outside the term: exit 2"; else fail "period outside the term" "rc=$rc"; fi
 "$BIN" facts --data "$DATA" --period 2026-07 --format yaml >/dev/null 2>&1; rc=$?

@@ -1,5 +1,6 @@
 # Helpers for end-to-end test scripts: source this, then call `pass NAME`,
-# `fail NAME WHY`, or `expect NAME COMMAND...` (passes when COMMAND exits 0).
+# `fail NAME WHY`, `expect NAME COMMAND...` (passes when COMMAND exits 0),
+# or guard checks that need a tool with `if need NAME TOOL...; then`.
 # OPSREPORT_BIN names the binary under test (the sanitized one in make check).
 BIN=${OPSREPORT_BIN:-./opsreport}
 [ -n "$BIN" ] || BIN=./opsreport
@@ -10,4 +11,22 @@ fail() { echo "FAIL: $1${2:+: $2}"; }
 expect() {
     name=$1; shift
     if "$@" >"$E2E_TMP/expect.log" 2>&1; then pass "$name"; else fail "$name" "$(tail -n 5 "$E2E_TMP/expect.log")"; fi
+}
+# need NAME TOOL...: true when every TOOL is on PATH.  Otherwise the check
+# NAME is not run, and never silently: under CI=true (where .ci/deps.sh has
+# installed every tool) it is a FAIL; elsewhere a "SKIP: NAME" line that
+# tests/run.sh counts and prints.
+need() {
+    need_name=$1; shift
+    for need_tool in "$@"; do
+        if ! command -v "$need_tool" >/dev/null 2>&1; then
+            if [ "${CI:-}" = true ]; then
+                fail "$need_name" "$need_tool is not installed (.ci/deps.sh installs it)"
+            else
+                echo "SKIP: $need_name ($need_tool is not installed; sh .ci/deps.sh installs it)"
+            fi
+            return 1
+        fi
+    done
+    return 0
 }

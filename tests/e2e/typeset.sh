@@ -49,7 +49,7 @@ qpdf --json "$T/show.pdf" > "$T/show.json" 2>/dev/null
 for b in "一、本月运维工作概述" "（一）关键指标" "五、签字与盖章"; do
     if grep -qF "\"$b\"" "$T/show.json" || grep -qF "$b" "$T/show.json"; then pass "bookmark $b"; else fail "bookmark $b" "missing from outlines"; fi
 done
-if python3 -c 1 2>/dev/null; then
+if need "bookmarks nest by heading level" python3; then
     depth=$(python3 - "$T/show.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -167,7 +167,7 @@ if [ -z "$bad" ]; then pass "no page ends with a heading"; else fail "heading at
 pdftotext "$T/parts.pdf" "$T/parts.txt" 2>/dev/null
 # each part numbers its headings from 一、 again
 if [ "$(grep -c '^一、' "$T/parts.txt")" -ge 4 ] && grep -q '^二、运行情况' "$T/parts.txt"; then pass "parts restart heading numbers"; else fail "parts numbering" "$(grep '、' "$T/parts.txt")"; fi
-if python3 -c 1 2>/dev/null; then
+if need "part bookmarks nest their headings" python3; then
     tree=$(qpdf --json "$T/parts.pdf" 2>/dev/null | python3 -c '
 import json, sys
 j = json.load(sys.stdin)
