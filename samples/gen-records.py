@@ -168,6 +168,16 @@ SYSTEMS = [
 ]
 
 
+SERVICES = [
+    ("网站技术运维", "vr", "inspection incident",
+     "对上线的“三城一区”VR实景进行技术维护工作，包括日常巡检、音频处理功能维护、互动元素嵌入功能维护等。"),
+    ("网站模版优化调整", "web", "task maintenance",
+     "严格按照政府网站发展指引及政府网站检查指标要求，对网站模板进行优化调整。"),
+    ("系统应急服务", None, "emergency",
+     "根据市科委、中关村管委会的工作安排，在重大节假日及其他紧急情况下提供应急技术保障，确保系统安全、稳定运行。"),
+]
+
+
 def gen_contract():
     L = ['<contract version="1" id="KW-2026-YW-02">',
          "  <title>网络信息系统运行与维护第2包-网站技术运维</title>",
@@ -187,6 +197,11 @@ def gen_contract():
         for mid, mname in mods:
             L.append(el("module", [("id", mid), ("name", mname)], indent=4))
         L.append("  </system>")
+    # 合同第一条 服务内容, item by item; work= places each item's records in
+    # chapter 二 of the half-year and year-end reports.
+    for name, system, work, text in SERVICES:
+        attrs = [("name", name)] + ([("system", system)] if system else []) + [("work", work)]
+        L.append(el("service", attrs).replace("/>", ">") + text + "</service>")
     L.append("  <staff>")
     for pid, name, role, onsite in STAFF:
         L.append(el("person", [("id", pid), ("name", name), ("role", role),

@@ -290,6 +290,24 @@ static void fb_kpi(fb *b, fn *root, const facts *f)
     }
 }
 
+/* The contract's service levels in force: <sla> of the contract with the
+ * defaults filled in, so that a template never prints an empty limit. */
+static void fb_sla(fb *b, fn *root, const rec_sla *sla)
+{
+    fn *n = fb_node(b, root, "sla");
+    char s[32];
+    fb_int(b, n, "response-minutes", sla->response_minutes);
+    fb_int(b, n, "onsite-minutes", sla->onsite_minutes);
+    fb_int(b, n, "resolve-hours", sla->resolve_hours);
+    fb_int(b, n, "feedback-minutes", sla->feedback_minutes);
+    fb_int(b, n, "page-inspections-per-day", sla->page_inspections_per_day);
+    fb_int(b, n, "server-inspections-per-week", sla->server_inspections_per_week);
+    snprintf(s, sizeof s, "%g", sla->failure_rate_max_percent);
+    fb_attr(b, n, "failure-rate-max-percent", FA_NUM, s);
+    snprintf(s, sizeof s, "%g", sla->satisfaction_min_percent);
+    fb_attr(b, n, "satisfaction-min-percent", FA_NUM, s);
+}
+
 static fn *fb_build(fb *b, const facts *f)
 {
     const records *r = f->r;
@@ -306,6 +324,7 @@ static fn *fb_build(fb *b, const facts *f)
     if (f->n_warnings)
         fb_bool(b, root, "calendar-fallback", true);
 
+    fb_sla(b, root, &r->contract.sla);
     for (size_t i = 0; i < f->n_systems; i++)
         fb_system(b, root, &f->systems[i]);
     for (size_t i = 0; i < f->n_incidents; i++)

@@ -1073,6 +1073,7 @@ void records_free(records *r)
     or_free(r->contract.systems.v);
     or_free(r->contract.modules.v);
     or_free(r->contract.staff.v);
+    or_free(r->contract.services.v);
     or_free(r->inspections.v);
     or_free(r->checks.v);
     or_free(r->findings.v);

@@ -151,6 +151,26 @@ typedef struct rec_person {
     rec_src src;
 } rec_person;
 
+/* <service>: one item of the contract's service content (合同第一条), in
+ * the order written.  The reports print name and text as written; `work`
+ * says which kinds of record are the evidence of the item, so that a report
+ * can place its figures under the item. */
+typedef enum {
+    REC_WORK_INSPECTION = 1 << 0,   /* inspections and findings */
+    REC_WORK_INCIDENT = 1 << 1,     /* incidents and service requests */
+    REC_WORK_MAINTENANCE = 1 << 2,  /* planned maintenance windows */
+    REC_WORK_TASK = 1 << 3,         /* tasks assigned by the client */
+    REC_WORK_EMERGENCY = 1 << 4,    /* plans, drills, guarantees, emergencies */
+} rec_work;
+
+typedef struct rec_service {
+    const char *name, *text;        /* text "" when the element is empty */
+    const char *system;             /* a system id, NULL for the whole contract */
+    size_t system_index;            /* into contract.systems, REC_NO_INDEX when NULL */
+    unsigned work;                  /* rec_work bits, 0 when work= is absent */
+    rec_src src;
+} rec_service;
+
 typedef struct rec_contract {
     const char *id, *version, *title;   /* title "" when absent */
     rec_party client, vendor;
@@ -161,6 +181,7 @@ typedef struct rec_contract {
     REC_VEC(rec_system) systems;
     REC_VEC(rec_module) modules;
     REC_VEC(rec_person) staff;
+    REC_VEC(rec_service) services;
     rec_src src;
 } rec_contract;
 

@@ -371,6 +371,49 @@ static void rec_system_of(rec_x *x, xmlNodePtr n)
     c->systems.v[si].module_count = c->modules.n - c->systems.v[si].module_first;
 }
 
+static const char *const rec_work_words[] = {"inspection", "incident", "maintenance", "task", "emergency", NULL};
+
+/* work="inspection task": a list of words of rec_work_words, each at most
+ * once. */
+static unsigned rec_work_of(rec_x *x, xmlNodePtr n)
+{
+    const char *s = rec_attr(x, n, "work", false, NULL);
+    unsigned bits = 0;
+    while (s && *s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        size_t len = strcspn(s, " \t\n\r");
+        if (!len)
+            break;
+        int i = 0;
+        while (rec_work_words[i] && !(strlen(rec_work_words[i]) == len && strncmp(s, rec_work_words[i], len) == 0))
+            i++;
+        if (!rec_work_words[i])
+            rec_file_error(x->L, rec_line(n), "<service> work= has \"%.*s\" (expected words of: inspection, "
+                           "incident, maintenance, task, emergency)", (int)len, s);
+        else if (bits & (1u << i))
+            rec_file_error(x->L, rec_line(n), "<service> work= names \"%s\" twice (expected each word once)",
+                           rec_work_words[i]);
+        else
+            bits |= 1u << i;
+        s += len;
+    }
+    return bits;
+}
+
+static void rec_service_of(rec_x *x, xmlNodePtr n)
+{
+    rec_service *sv = REC_PUSH(x->L, x->r->contract.services);
+    if (!sv)
+        return;
+    sv->src = rec_at(x, n);
+    sv->name = rec_attr(x, n, "name", true, "the service item's name, such as 日常巡检");
+    sv->system = rec_attr(x, n, "system", false, NULL);
+    sv->system_index = REC_NO_INDEX;
+    sv->work = rec_work_of(x, n);
+    sv->text = rec_text(x, n);   /* the schema allows text only */
+}
+
 static void rec_contract_of(rec_x *x, xmlNodePtr root)
 {
     rec_contract *c = &x->r->contract;
@@ -436,6 +479,8 @@ static void rec_contract_of(rec_x *x, xmlNodePtr root)
                 rec_sla_of(x, n, &c->sla);
         } else if (rec_is(n, "system")) {
             rec_system_of(x, n);
+        } else if (rec_is(n, "service")) {
+            rec_service_of(x, n);
         } else if (rec_is(n, "staff")) {
             if (!rec_once(x, &staff, n, root))
                 continue;
@@ -454,8 +499,22 @@ static void rec_contract_of(rec_x *x, xmlNodePtr root)
                 rec_attr_bool(x, p, "onsite", false, &per->onsite);
             }
         } else {
-            rec_unexpected(x, n, root, "title, client, vendor, term, fee, sla, system or staff");
+            rec_unexpected(x, n, root, "title, client, vendor, term, fee, sla, system, service or staff");
         }
+    }
+    /* A service's system= is checked here, where every system is known
+     * (they may come after the service). */
+    for (size_t i = 0; i < c->services.n; i++) {
+        rec_service *sv = &c->services.v[i];
+        if (!sv->system)
+            continue;
+        for (size_t k = 0; k < c->systems.n && sv->system_index == REC_NO_INDEX; k++)
+            if (c->systems.v[k].id && strcmp(c->systems.v[k].id, sv->system) == 0)
+                sv->system_index = k;
+        if (sv->system_index == REC_NO_INDEX && c->systems.n)
+            rec_file_error(x->L, sv->src.line, "<service> system=\"%s\" names no system of the contract (expected "
+                           "a system id such as \"%s\", or no system= for the whole contract)", sv->system,
+                           c->systems.v[0].id ? c->systems.v[0].id : "");
     }
     if (!c->title)
         c->title = rec_dup(x, "");

@@ -175,6 +175,15 @@ static void test_valid_set(void **state)
     assert_int_equal(c->systems.v[0].module_count, 2);
     assert_string_equal(c->modules.v[c->systems.v[0].module_first + 1].id, "hotspot");
     assert_int_equal(c->systems.v[1].module_count, 0);
+    assert_int_equal(c->services.n, 2);
+    assert_string_equal(c->services.v[0].name, "网站技术运维");
+    assert_string_equal(c->services.v[0].text, "对上线的系统进行技术维护工作，包括日常巡检等。");
+    assert_int_equal(c->services.v[0].system_index, 0);
+    assert_int_equal(c->services.v[0].work, REC_WORK_INSPECTION | REC_WORK_INCIDENT);
+    assert_string_equal(c->services.v[1].text, "");
+    assert_null(c->services.v[1].system);
+    assert_int_equal(c->services.v[1].system_index, REC_NO_INDEX);
+    assert_int_equal(c->services.v[1].work, REC_WORK_EMERGENCY);
     assert_int_equal(c->staff.n, 2);
     assert_true(c->staff.v[1].onsite);
 
@@ -413,6 +422,23 @@ static void test_second_contract(void **state)
     assert_int_equal(l.st, OR_EINPUT);
     assert_has(&l, VALID "/contract.xml:2: error: a second contract (the first is at " VALID "/contract.xml:2; "
                "expected exactly one contract per data set)\n");
+    loaded_free(&l);
+}
+
+/* A service naming an unknown system (declared after it is fine) and a
+ * work word given twice. */
+static void test_bad_service(void **state)
+{
+    (void)state;
+    loaded l;
+    const char *paths[] = {ERRS "/contract-bad-service.xml"};
+    load_list(&l, paths, 1);
+    assert_int_equal(l.st, OR_EINPUT);
+    assert_int_equal(l.errors, 2);
+    assert_has(&l, ERRS "/contract-bad-service.xml:4: error: <service> system=\"nope\" names no system of the "
+               "contract (expected a system id such as \"vr\", or no system= for the whole contract)\n");
+    assert_has(&l, ERRS "/contract-bad-service.xml:5: error: <service> work= names \"emergency\" twice (expected "
+               "each word once)\n");
     loaded_free(&l);
 }
 
@@ -774,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_three_problems_one_run),
         cmocka_unit_test(test_no_contract),
         cmocka_unit_test(test_second_contract),
+        cmocka_unit_test(test_bad_service),
         cmocka_unit_test(test_date_far_from_term),
         cmocka_unit_test(test_size_caps),
         cmocka_unit_test(test_doctype_refused),
