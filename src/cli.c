@@ -9,6 +9,8 @@
 #include "doc.h"
 #include "facts.h"
 #include "fonts.h"
+#include "import.h"
+#include "init.h"
 #include "layout.h"
 #include "kpi.h"
 #include "pdfout.h"
@@ -44,6 +46,9 @@ static const char cli_usage[] =
     "        [--today YYYY-MM-DD] [--rules FILE] [--fonts FILE] [--param NAME=VALUE]\n"
     "                               make a document: monthly, half-year, year-end, acceptance,\n"
     "                               inspections, incidents, kpi, packet, or a template file\n"
+    "  init DIR --id ID --client NAME --vendor NAME --start DATE --end DATE --system ID:NAME:IMPORTANCE ...\n"
+    "                               start a data set for a new contract (opsreport init --help)\n"
+    "  import KIND FILE --data DIR  records from a CSV or .xlsx sheet (opsreport import --help; docs/import.md)\n"
     "  version                      print the version\n"
     "\n"
     "options:\n"
@@ -451,6 +456,15 @@ int cli_main(int argc, char **argv)
         rc = cli_check(argc, argv);
     else if (strcmp(cmd, "facts") == 0)
         rc = cli_facts(argc, argv);
+    else if (strcmp(cmd, "init") == 0) {
+        char home[PATH_MAX];
+        cli_home(home, sizeof home);
+        rc = init_main(argc, argv, home);
+    } else if (strcmp(cmd, "import") == 0) {
+        char home[PATH_MAX];
+        cli_home(home, sizeof home);
+        rc = import_main(argc, argv, home);
+    }
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("opsreport %s\n", OPSREPORT_VERSION);
         rc = 0;
