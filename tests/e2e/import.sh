@@ -123,10 +123,19 @@ else fail "million rows" "rc=$rc rss=$rss $(head -2 $T/o)"; fi
 D=$T/done
 $BIN init $D --id KW-TEST --client 甲方 --vendor 乙方 --start 2026-06-09 --end 2027-06-08 \
     --system vr:展示系统:important:audio=音频处理,hotspot=互动元素 --system web:网站模板:general:tpl=栏目页模板,cms=内容发布 >/dev/null 2>&1
+csv fb.csv '序号,类别,日期,调查类型,评价人,评价,来源级别,内容\r\n1,满意度调查,2026/7/22,日常,信息处,满意,,\r\n2,满意度调查,2026年7月31日,总体,王某,非常满意,,\r\n3,投诉,2026-08-02,,,,重要,"响应慢，""未及时""回电"\r\n4,表扬,2026-10-09,,,,一般,保障到位\r\n' gb18030
+csv docs.csv '文档类型,周期,关联故障,提交日期,错别字\r\n周报,2026-W27,,2026-07-06,\r\n月报,2026-07,,2026-08-04,3\r\n故障报告,,INC-2026-003,2026-07-08,\r\n'
 $BIN import incidents $T/inc.xlsx --data $D -q >$T/o 2>&1 && $BIN import inspections $T/insp-gbk.csv --data $D -q >>$T/o 2>&1 &&
+    $BIN import feedback $T/fb.csv --data $D -q >>$T/o 2>&1 && $BIN import deliverables $T/docs.csv --data $D -q >>$T/o 2>&1 &&
     $BIN check --data $D >>$T/o 2>&1 &&
     $BIN render monthly --data $D --period 2026-07 --today 2026-08-05 -q -o $T/monthly.pdf >>$T/o 2>&1
 rc=$?
 if [ $rc -eq 0 ] && qpdf --check $T/monthly.pdf >/dev/null 2>&1 && pdftotext $T/monthly.pdf - | grep -q '巡检'; then
-    pass "init, GBK CSV inspections, xlsx 故障台账: check accepts, monthly report renders"
+    pass "init, GBK CSV inspections, xlsx 故障台账, GB18030 feedback, deliverables: check accepts, monthly report renders"
 else fail "done when" "rc=$rc $(tail -3 $T/o)"; fi
+if grep -q '<complaint date="2026-08-02" from="important">响应慢，&quot;未及时&quot;回电</complaint>' $D/feedback-import-*.xml 2>/dev/null ||
+   grep -q '<complaint date="2026-08-02" from="important">响应慢，"未及时"回电</complaint>' $D/feedback-import-*.xml; then
+    pass "feedback: quoted field with doubled quotes, date spellings 2026/7/22 and 2026年7月31日"
+else fail "feedback import" "$(cat $D/feedback-import-*.xml | head -8)"; fi
+if grep -q '<document kind="monthly" period="2026-07" submitted="2026-08-04" typos="3"/>' $D/deliverables-import-*.xml; then
+    pass "deliverables: 月报 -> monthly, counts"; else fail "deliverables import"; fi
