@@ -220,8 +220,19 @@ or_status csvin_read(const char *path, const char *encoding, tab_row_fn fn, void
     }
     csvin_state s = {.path = path, .d = d, .fn = fn, .ctx = ctx};
     buf_init(&s.cells, 0);
-    static char in[CSVIN_CHUNK + 16];
-    static char out[CSVIN_CHUNK * 4];
+    /* iconv at most quadruples GB18030 into UTF-8 (two bytes become up
+     * to three, four become four): out never overflows for a whole chunk. */
+    char *in = or_malloc(CSVIN_CHUNK + 16), *out = or_malloc(CSVIN_CHUNK * 4);
+    size_t out_size = CSVIN_CHUNK * 4;
+    if (!in || !out) {
+        or_free(in);
+        or_free(out);
+        csv_free(&p);
+        iconv_close(cd);
+        fclose(f);
+        buf_free(&s.cells);
+        return diag_nomem(d);
+    }
     size_t carry = 0, n;
     bool go = true;
     while (go && (n = fread(in + carry, 1, CSVIN_CHUNK, f)) > 0) {
@@ -229,7 +240,7 @@ or_status csvin_read(const char *path, const char *encoding, tab_row_fn fn, void
         size_t il = carry + n;
         while (il > 0 && go) {
             char *op = out;
-            size_t ol = sizeof out;
+            size_t ol = out_size;
             size_t r = iconv(cd, &ip, &il, &op, &ol);
             int err = r == (size_t)-1 ? errno : 0;
             go = csvin_feed(&p, &s, out, (size_t)(op - out));
@@ -271,6 +282,8 @@ or_status csvin_read(const char *path, const char *encoding, tab_row_fn fn, void
         diag_error(d, path, s.row + 1, "a quoted field is not closed at the end of the file (expected a closing \")");
         s.st = OR_EINPUT;
     }
+    or_free(in);
+    or_free(out);
     csv_free(&p);
     iconv_close(cd);
     fclose(f);
