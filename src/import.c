@@ -163,37 +163,48 @@ static imp_slot *imp_insert(imp_table *t, const char *key)
 
 /* ---- canonical XML of one record ----------------------------------------- */
 
+/* Appends v escaped for an attribute (quot) or element text; runs of
+ * characters that need no escape go in one append. */
+static void x_escape(buf *b, const char *v, bool attr)
+{
+    const char *run = v;
+    for (const char *p = v;; p++) {
+        const char *rep = NULL;
+        switch (*p) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '\r': rep = "&#13;"; break;
+        case '"': rep = attr ? "&quot;" : NULL; break;
+        case '\n': rep = attr ? "&#10;" : NULL; break;
+        case '\t': rep = attr ? "&#9;" : NULL; break;
+        case '\0': break;
+        default: continue;
+        }
+        if (!rep && *p)
+            continue;
+        buf_append(b, run, (size_t)(p - run));
+        if (!*p)
+            return;
+        buf_puts(b, rep);
+        run = p + 1;
+    }
+}
+
 static void x_attr(buf *b, const char *name, const char *v)
 {
     if (!v)
         return;
-    buf_printf(b, " %s=\"", name);
-    for (const char *p = v; *p; p++) {
-        switch (*p) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '"': buf_puts(b, "&quot;"); break;
-        case '\n': buf_puts(b, "&#10;"); break;
-        case '\r': buf_puts(b, "&#13;"); break;
-        case '\t': buf_puts(b, "&#9;"); break;
-        default: buf_putc(b, *p);
-        }
-    }
+    buf_putc(b, ' ');
+    buf_puts(b, name);
+    buf_append(b, "=\"", 2);
+    x_escape(b, v, true);
     buf_putc(b, '"');
 }
 
 static void x_text(buf *b, const char *v)
 {
-    for (const char *p = v ? v : ""; *p; p++) {
-        switch (*p) {
-        case '&': buf_puts(b, "&amp;"); break;
-        case '<': buf_puts(b, "&lt;"); break;
-        case '>': buf_puts(b, "&gt;"); break;
-        case '\r': buf_puts(b, "&#13;"); break;
-        default: buf_putc(b, *p);
-        }
-    }
+    x_escape(b, v ? v : "", false);
 }
 
 static void x_time(buf *b, const char *name, od_minute t)

@@ -757,20 +757,32 @@ static or_status xlsx_read_sheet(xlsx *x, const char *part, xlsx_merges *g, tab_
                     in_row = false;
                 }
             } else if (in_row && strcmp(n, "c") == 0) {
-                char *ref = xlsx_attr(r, "r"), *t = xlsx_attr(r, "t"), *s = xlsx_attr(r, "s");
+                /* Attributes walked in place: no copies per cell. */
+                char ref[32] = "";
+                bool have_ref = false;
+                c.type[0] = '\0';
+                c.style = -1;
+                while (xmlTextReaderMoveToNextAttribute(r) == 1) {
+                    const char *an = (const char *)xmlTextReaderConstLocalName(r);
+                    const char *av = (const char *)xmlTextReaderConstValue(r);
+                    if (!an || !av || an[1])
+                        continue;
+                    if (an[0] == 'r') {
+                        snprintf(ref, sizeof ref, "%s", av);
+                        have_ref = true;
+                    } else if (an[0] == 't') {
+                        snprintf(c.type, sizeof c.type, "%s", av);
+                    } else if (an[0] == 's') {
+                        c.style = strtol(av, NULL, 10);
+                    }
+                }
+                xmlTextReaderMoveToElement(r);
                 size_t col = c.col == SIZE_MAX ? 0 : c.col + 1;
                 long rr = rownum;
-                bool ok = !ref || (xlsx_cell_ref(ref, &col, &rr) && rr == rownum);
-                snprintf(c.type, sizeof c.type, "%s", t ? t : "");
-                c.style = s ? strtol(s, NULL, 10) : -1;
-                xmlFree(t);
-                xmlFree(s);
-                if (!ok) {
-                    st = xlsx_bad(x, part, rownum, "a cell reference \"%s\" outside its row (expected e.g. B12)", ref ? ref : "");
-                    xmlFree(ref);
+                if (have_ref && !(xlsx_cell_ref(ref, &col, &rr) && rr == rownum)) {
+                    st = xlsx_bad(x, part, rownum, "a cell reference \"%s\" outside its row (expected e.g. B12)", ref);
                     break;
                 }
-                xmlFree(ref);
                 c.col = col;
                 c.have = !empty;
                 buf_reset(&c.v);
