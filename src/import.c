@@ -610,6 +610,14 @@ static bool imp_system(imp *I, int k, size_t *index)
     *index = records_find_system(I->old, I->val[k]);
     if (*index != REC_NO_INDEX)
         return true;
+    /* A sheet names systems as people do: the contract's name is as good
+     * as its id. */
+    for (size_t i = 0; i < I->old->contract.systems.n; i++)
+        if (strcmp(I->old->contract.systems.v[i].name, I->val[k]) == 0) {
+            *index = i;
+            I->val[k] = I->old->contract.systems.v[i].id;
+            return true;
+        }
     buf b;
     buf_init(&b, 4096);
     for (size_t i = 0; i < I->old->contract.systems.n; i++)
@@ -1036,14 +1044,21 @@ static or_status row_feedback(imp *I)
 
 /* ---- header and rows ----------------------------------------------------- */
 
-static bool imp_group_field(const imp *I, int k)
+/* Fields that a merged cell (or a sheet saved from one as CSV, which keeps
+ * the value in the first row only) leaves blank below its first row.  The
+ * fields that say which inspection a row is in fill down one by one (a
+ * date merged over a day's inspections); inspector and reviewer only on a
+ * row that names no inspection at all (a continuation row), so that one
+ * inspection's reviewer never passes to the next. */
+static bool imp_key_field(const imp *I, int k)
 {
-    /* Fields that a merged cell (or a sheet saved from one as CSV, which
-     * keeps the value in the first row only) leaves blank below its first
-     * row: they are filled down within an inspection. */
     return I->kd->kind == REC_KIND_INSPECTIONS &&
-           (k == I_ID || k == I_KIND || k == I_SYSTEM || k == I_AT || k == I_DATE || k == I_TIME || k == I_INSPECTOR ||
-            k == I_REVIEWER);
+           (k == I_ID || k == I_KIND || k == I_SYSTEM || k == I_AT || k == I_DATE || k == I_TIME);
+}
+
+static bool imp_person_field(const imp *I, int k)
+{
+    return I->kd->kind == REC_KIND_INSPECTIONS && (k == I_INSPECTOR || k == I_REVIEWER);
 }
 
 static or_status imp_header(imp *I, size_t ncells, const char *const *cells)
@@ -1111,6 +1126,7 @@ static or_status imp_row(void *ctx, long row, size_t ncells, const char *const *
     if (!I->header_done)
         return imp_header(I, ncells, cells);
     I->rows++;
+    bool continuation = true;
     for (size_t k = 0; k < I->kd->n_fields; k++) {
         const char *v = NULL;
         if (I->col_of[k] >= 0 && (size_t)I->col_of[k] < ncells) {
@@ -1118,12 +1134,18 @@ static or_status imp_row(void *ctx, long row, size_t ncells, const char *const *
             if (!v)
                 return diag_nomem(I->d);
         }
-        if (imp_group_field(I, (int)k)) {
+        I->val[k] = v;
+        if (imp_key_field(I, (int)k) && v && *v)
+            continuation = false;
+    }
+    for (size_t k = 0; k < I->kd->n_fields; k++) {
+        const char *v = I->val[k];
+        if (imp_key_field(I, (int)k) || imp_person_field(I, (int)k)) {
             if (v && *v) {
                 or_free(I->prev[k]);
                 if (!(I->prev[k] = or_strdup(v)))
                     return diag_nomem(I->d);
-            } else {
+            } else if (imp_key_field(I, (int)k) || continuation) {
                 v = I->prev[k];
             }
         }

@@ -139,3 +139,30 @@ if grep -q '<complaint date="2026-08-02" from="important">响应慢，&quot;未�
 else fail "feedback import" "$(cat $D/feedback-import-*.xml | head -8)"; fi
 if grep -q '<document kind="monthly" period="2026-07" submitted="2026-08-04" typos="3"/>' $D/deliverables-import-*.xml; then
     pass "deliverables: 月报 -> monthly, counts"; else fail "deliverables import"; fi
+
+# ---- the worked example of docs/import.md: fill-down of merged/blank
+# cells within an inspection only, systems by contract name, GBK ----
+D=$T/doc
+$BIN init $D --id KW-DOC --client 甲方单位 --vendor 乙方公司 --start 2026-06-09 --end 2027-06-08 \
+    --system portal:门户网站:important:search=站内检索 --person lihao:李浩:运维工程师:onsite --person hetao:何涛:项目经理 >/dev/null 2>&1
+printf '序号,巡检日期,时间,系统,巡检类型,巡检项,结果,情况说明,备注,巡检人,复核人\r\n1,2026/7/1,9:05,门户网站,页面巡检,首页可访问,正常,"HTTP 200, 0.42 s",,lihao,hetao\r\n2,,,,,站内检索,异常,检索无结果,索引未更新,,\r\n3,,,,,栏目更新,警告,"当日更新 0 条，""通知公告""栏目",,,\r\n4,2026/7/3,10:00,门户网站,服务器巡检,CPU使用率,正常,23%%,,lihao,\r\n' |
+    iconv -f utf-8 -t gbk >$T/doc.csv
+cat >$T/doc.want <<'XML'
+<inspections>
+  <inspection id="P-portal-20260701-0905" kind="page" system="portal" at="2026-07-01T09:05" inspector="lihao" reviewer="hetao">
+    <check name="首页可访问" result="pass" value="HTTP 200, 0.42 s"/>
+    <check name="站内检索" result="fail" value="检索无结果" note="索引未更新"/>
+    <check name="栏目更新" result="warn" value="当日更新 0 条，&quot;通知公告&quot;栏目"/>
+  </inspection>
+  <inspection id="S-portal-20260703-1000" kind="server" system="portal" at="2026-07-03T10:00" inspector="lihao">
+    <check name="CPU使用率" result="pass" value="23%"/>
+  </inspection>
+</inspections>
+XML
+$BIN import inspections $T/doc.csv --data $D -o inspections-2026-07.xml >$T/o 2>&1
+if [ $? -eq 0 ] && tail -n +3 $D/inspections-2026-07.xml | cmp -s - $T/doc.want; then
+    pass "docs example: one inspection per time+system+kind, blanks filled within it only, system by name, -o NAME"
+else fail "docs example" "$(cat $T/o; diff $T/doc.want $D/inspections-2026-07.xml)"; fi
+$BIN import inspections $T/doc.csv --data $D -o inspections-2026-07.xml >$T/o 2>&1
+if [ $? -eq 0 ] && grep -q 'nothing new' $T/o; then pass "-o NAME of an existing file: nothing new, nothing rewritten"
+else fail "-o twice" "$(cat $T/o)"; fi
