@@ -1452,6 +1452,9 @@ int import_main(int argc, char **argv, const char *home)
                 return OR_EUSAGE;
             }
             *slot = argv[i];
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(import_usage, stdout);
+            return 0;
         } else if (strcmp(a, "--dry-run") == 0) {
             rq.dry_run = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {

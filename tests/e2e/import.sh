@@ -144,7 +144,7 @@ if grep -q '<document kind="monthly" period="2026-07" submitted="2026-08-04" typ
 # cells within an inspection only, systems by contract name, GBK ----
 D=$T/doc
 $BIN init $D --id KW-DOC --client 甲方单位 --vendor 乙方公司 --start 2026-06-09 --end 2027-06-08 \
-    --system portal:门户网站:important:search=站内检索 --person lihao:李浩:运维工程师:onsite --person hetao:何涛:项目经理 >/dev/null 2>&1
+    --system portal:门户网站:important:search=站内检索 --system app:移动端:general --person lihao:李浩:运维工程师:onsite --person hetao:何涛:项目经理 >/dev/null 2>&1
 printf '序号,巡检日期,时间,系统,巡检类型,巡检项,结果,情况说明,备注,巡检人,复核人\r\n1,2026/7/1,9:05,门户网站,页面巡检,首页可访问,正常,"HTTP 200, 0.42 s",,lihao,hetao\r\n2,,,,,站内检索,异常,检索无结果,索引未更新,,\r\n3,,,,,栏目更新,警告,"当日更新 0 条，""通知公告""栏目",,,\r\n4,2026/7/3,10:00,门户网站,服务器巡检,CPU使用率,正常,23%%,,lihao,\r\n' |
     iconv -f utf-8 -t gbk >$T/doc.csv
 cat >$T/doc.want <<'XML'
@@ -166,3 +166,13 @@ else fail "docs example" "$(cat $T/o; diff $T/doc.want $D/inspections-2026-07.xm
 $BIN import inspections $T/doc.csv --data $D -o inspections-2026-07.xml >$T/o 2>&1
 if [ $? -eq 0 ] && grep -q 'nothing new' $T/o; then pass "-o NAME of an existing file: nothing new, nothing rewritten"
 else fail "-o twice" "$(cat $T/o)"; fi
+# the 故障台账 example of docs/import.md: a committed workbook made by
+# openpyxl (level 三级 and a number, date cells in two custom formats, a
+# continuation row adding an outage)
+$BIN import incidents tests/data/import/incidents-docs.xlsx --data $D --dry-run >$T/inc.xml 2>$T/o
+if [ $? -eq 0 ] && grep -q '<incident id="INC-portal-20260701-0915" system="portal" kind="fault" level="3" cause="software">' $T/inc.xml &&
+   grep -q '<outage start="2026-07-01T10:50" end="2026-07-01T10:55" module="search"/>' $T/inc.xml &&
+   grep -q '<report submitted="2026-07-03"/>' $T/inc.xml && grep -q '<reported at="2026-07-02T15:40" by="王某" channel="phone"/>' $T/inc.xml &&
+   [ "$(grep -c '<incident ' $T/inc.xml)" -eq 2 ]; then
+    pass "docs 故障台账 example (xlsx): ids, aliases, date cells, continuation outage"
+else fail "docs incidents example" "$(cat $T/o) $(cat $T/inc.xml | head -20)"; fi
