@@ -5,7 +5,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
 BUILD    := build
-PKGS     := libxml-2.0 harfbuzz harfbuzz-subset sqlite3 json-c
+PKGS     := libxml-2.0 harfbuzz harfbuzz-subset sqlite3 json-c libzip
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 CPPFLAGS += -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc
@@ -18,9 +18,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes
+LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
 
-TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records textbreak facts template import_probes
+TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records textbreak facts template import_probes import
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).
@@ -32,7 +32,7 @@ $(BUILD)/config.mk: .ci/deps.sh Makefile
 	@mkdir -p $(BUILD)
 	@sh .ci/deps.sh
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
-	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lhpdf -lm"; } > $@.tmp && mv $@.tmp $@
+	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS)) -lhpdf -lcsv -lm"; } > $@.tmp && mv $@.tmp $@
 
 LIBS := $(PKG_LIBS)
 

@@ -124,3 +124,50 @@ awk -v t0="$(date -u -d '2026-06-09 00:00:00 +0800' +%s)" -v dir="$PROM_DIR" 'BE
 }'
 measure import-prom sh -c "rm -f '$KUMA_DATA'/probes-*.xml && exec '$BIN' import probes -q '$PROM_DIR' --data '$KUMA_DATA' --system vr"
 echo "import probes, Prometheus $(ls "$PROM_DIR" | wc -l) chunked responses (a year at 60 s): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB"
+
+# --- import (issue 10): 100,000 rows of a 巡检记录表 (10 check items per
+# inspection: 10,000 inspections) as UTF-8 CSV and as .xlsx, imported with
+# --dry-run into a data set holding the sample contract (so every run does
+# the same work: read, map, write the records, and load the whole data set
+# with the new file through the records loader, as `check` does).  Aim:
+# < 1 s, < 64 MB.  Then the reading and mapping alone (the same sheets with
+# an unmappable last row: the import stops before the final load), and
+# `check` of the data set the import makes, for comparison.
+IMP=$OUT/import
+rm -rf "$IMP"
+mkdir -p "$IMP/data"
+cp "$FACTS_DATA/contract.xml" "$IMP/data/"
+python3 tests/gen-sheets.py csv "$IMP/rows.csv" 100000
+python3 tests/gen-sheets.py big "$IMP/rows.xlsx" 100000 0
+python3 tests/gen-sheets.py big "$IMP/rows-bad.xlsx" 100000 1
+head -n 100000 "$IMP/rows.csv" > "$IMP/rows-bad.csv"
+printf '页面巡检,vr,2026-12-31 23:59,检查项,好,x\r\n' >> "$IMP/rows-bad.csv"
+
+measure_import() {   # name, label, expected exit status, then the command
+    name=$1; label=$2; want=$3; shift 3
+    : > "$OUT/$name.times"
+    i=0
+    while [ "$i" -lt "$RUNS" ]; do
+        rc=0
+        /usr/bin/time -f '%e %U %S %M' -o "$OUT/$name.one" "$@" >/dev/null 2>"$OUT/$name.err" || rc=$?
+        [ "$rc" -eq "$want" ] || { echo "$name: exit $rc (expected $want)"; cat "$OUT/$name.err"; exit 1; }
+        tail -n 1 "$OUT/$name.one" >> "$OUT/$name.times"
+        i=$((i + 1))
+    done
+    wall=$(awk '{ print $1 }' "$OUT/$name.times" | median)
+    cpu=$(awk '{ print $2 + $3 }' "$OUT/$name.times" | median)
+    rss=$(awk '{ print $4 }' "$OUT/$name.times" | median)
+    printf '%s: median %.2f s wall, %.2f s CPU of %d runs, peak RSS %.1f MB\n' "$label" "$wall" "$cpu" "$RUNS" \
+        "$(awk -v r="$rss" 'BEGIN { print r / 1024 }')"
+}
+for f in rows.csv rows.xlsx; do
+    measure_import "import-$f" "import inspections, 100,000 rows of $f (--dry-run, with the final load)" 0 \
+        "$BIN" import inspections "$IMP/$f" --data "$IMP/data" --dry-run -q
+done
+for f in rows-bad.csv rows-bad.xlsx; do
+    measure_import "import-$f" "  reading and mapping alone, $f (unmappable last row)" 1 \
+        "$BIN" import inspections "$IMP/$f" --data "$IMP/data" -q
+done
+"$BIN" import inspections "$IMP/rows.csv" --data "$IMP/data" -q -o inspections-bench.xml
+measure check-imported "$BIN" check --data "$IMP/data"
+echo "check of the imported data set (10,000 inspections, 100,000 checks): median $wall s of $RUNS runs, peak RSS $(awk -v r="$rss" 'BEGIN { printf "%.1f", r / 1024 }') MB"

@@ -10,6 +10,8 @@
 #include "facts.h"
 #include "fonts.h"
 #include "import_probes.h"
+#include "import.h"
+#include "init.h"
 #include "layout.h"
 #include "kpi.h"
 #include "pdfout.h"
@@ -48,6 +50,9 @@ static const char cli_usage[] =
     "  import probes SOURCE --data DIR --system SYS\n"
     "                               add availability samples from an Uptime Kuma database or\n"
     "                               Prometheus query_range JSON (docs/import-probes.md)\n"
+    "  init DIR --id ID --client NAME --vendor NAME --start DATE --end DATE --system ID:NAME:IMPORTANCE ...\n"
+    "                               start a data set for a new contract (opsreport init --help)\n"
+    "  import KIND FILE --data DIR  records from a CSV or .xlsx sheet (opsreport import --help; docs/import.md)\n"
     "  version                      print the version\n"
     "\n"
     "options:\n"
@@ -459,6 +464,14 @@ int cli_main(int argc, char **argv)
         char home[PATH_MAX];
         cli_home(home, sizeof home);
         rc = import_probes_main(argc, argv, home);
+    } else if (strcmp(cmd, "init") == 0) {
+        char home[PATH_MAX];
+        cli_home(home, sizeof home);
+        rc = init_main(argc, argv, home);
+    } else if (strcmp(cmd, "import") == 0) {
+        char home[PATH_MAX];
+        cli_home(home, sizeof home);
+        rc = import_main(argc, argv, home);
     }
     else if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("opsreport %s\n", OPSREPORT_VERSION);
