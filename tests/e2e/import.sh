@@ -105,7 +105,7 @@ err "zip bomb refused before inflating" 'refused as a zip bomb' inspections $T/b
 printf 'not a zip' >$T/fake.xlsx
 err "not a workbook" 'not a readable .xlsx' inspections $T/fake.xlsx
 $BIN import probes $T/x.db --data $D >$T/o 2>&1
-if [ $? -eq 2 ] && grep -q 'import probes: not in this build' $T/o; then pass "import probes: exit 2 in this build"; else fail "probes"; fi
+if [ $? -eq 2 ] && grep -q 'import probes: --system SYS is missing' $T/o; then pass "import probes is dispatched to the probes importer"; else fail "import probes dispatch"; fi
 $BIN import inspections >$T/o 2>&1
 if [ $? -eq 2 ] && grep -q 'usage: opsreport import' $T/o; then pass "import usage: exit 2"; else fail "import usage"; fi
 
