@@ -1150,6 +1150,8 @@ typedef struct lay_cell {
     tb_align align;
     int valign;            /* 0 top, 1 middle, 2 bottom */
     bool bold, has_fill;
+    bool repeat;           /* repeated with the continued mark when its row
+                              continues on another page (form labels) */
     dl_color fill;
     lay_text text;
     float natural;         /* one-line width, for auto columns */
@@ -1171,6 +1173,7 @@ typedef struct lay_table {
     size_t nrows, rows_cap;
     size_t header_rows;
     bool zebra;
+    const char *continued; /* marks the continued part of a split cell */
     lay_font font;
     float padx, pady, line_h;
 } lay_table;
@@ -1449,6 +1452,426 @@ static float lay_rows_height(const lay_table *tb, size_t a, size_t b)
     return h;
 }
 
+/* --- row groups over pages ---------------------------------------------------
+ *
+ * Rows joined by rowspan (and a single row) that do not fit the room left
+ * are placed by parts, one part a page.  A part holds whole rows while they
+ * fit; a row taller than a whole page is cut between lines.  A cell that
+ * spans rows beyond a part is drawn on every page with its borders: on the
+ * next page its text is repeated followed by the continued mark (（续）)
+ * when the whole text was shown, or continues under the mark when it was
+ * cut.  A form label (a cell marked `repeat`) is repeated the same way
+ * beside its continued value; other cells of a cut row simply continue. */
+
+typedef struct lay_gcell {
+    lay_cell *c;
+    lay_text marked;      /* the cell's text followed by the continued mark */
+    lay_text mark;        /* the mark alone: heads the rest of a cut text */
+    bool marks_built;
+    bool use_marked;      /* shows `marked` (a repeat) instead of its own text */
+    bool shown;           /* some of it is on an earlier page */
+    size_t from;          /* first line of the shown text not drawn yet */
+    /* this page's part */
+    int s, e;             /* the rows [s, e) it covers from this part on; s < 0: done */
+    bool mark_line;       /* starts with the mark: it continues a cut text */
+    float need;           /* height its content needs, padding included */
+    bool in_part;         /* drawn in this part */
+    float box_top, box_h; /* relative to the part's top */
+    size_t to;            /* lines [from, to) go in this part */
+} lay_gcell;
+
+typedef struct lay_group {
+    lay_table *tb;
+    size_t r, end;        /* the rows of the group */
+    lay_gcell *g;
+    size_t ng;
+    size_t *by_end;       /* indices into g, ordered by the row after their last */
+    float *h;             /* heights of rows a.. of this part */
+    float *top;           /* top of row a + k relative to the part's top */
+    size_t body_index;    /* body rows before the group (zebra shading) */
+} lay_group;
+
+static bool lay_cell_repeats(const lay_cell *c) { return c->rowspan > 1 || c->repeat; }
+
+static const lay_text *lay_gcell_text(const lay_gcell *g) { return g->use_marked ? &g->marked : &g->c->text; }
+
+static float lay_lines_height(const lay_text *t, size_t a, size_t b)
+{
+    float h = 0;
+    for (size_t i = a; i < b; i++)
+        h += lay_line_height(t, i);
+    return h;
+}
+
+/* The texts a cell shows where it continues: its text with the mark after
+ * it, and the mark alone; broken to the cell's width. */
+static or_status lay_gcell_marks(lay *L, const lay_table *tb, lay_gcell *g)
+{
+    if (g->marks_built)
+        return OR_OK;
+    g->marks_built = true;
+    const lay_cell *c = g->c;
+    lay_font f = tb->font;
+    f.bold = c->bold;
+    g->marked.line_h = g->mark.line_h = tb->line_h;
+    if (c->text.nchars
+        && or_grow(&g->marked.chars, &g->marked.cap, c->text.nchars, sizeof *g->marked.chars) != 0)
+        return lay_nomem(L);
+    if (c->text.nchars)
+        memcpy(g->marked.chars, c->text.chars, c->text.nchars * sizeof *c->text.chars);
+    g->marked.nchars = c->text.nchars;
+    long line = doc_line(c->node ? c->node : tb->node);
+    float w = lay_cell_width(tb, c) - 2 * tb->padx;
+    /* The mark stays whole: smaller in a column too narrow for it, and on
+     * a line of its own when the text's last line has no room for it. */
+    float mark_w = lay_measure(L, tb->continued, &f);
+    if (mark_w > w) {
+        f.size *= 0.99f * w / mark_w;
+        mark_w = lay_measure(L, tb->continued, &f);
+    }
+    or_status st = OR_OK;
+    size_t nl = c->text.tb.nlines;
+    if (nl && c->text.tb.lines[nl - 1].width + mark_w > w)
+        st = lay_put(L, &g->marked, '\n', &f, 0, line);
+    if (st == OR_OK)
+        st = lay_put_str(L, &g->marked, tb->continued, &f, line);
+    if (st == OR_OK)
+        st = lay_put_str(L, &g->mark, tb->continued, &f, line);
+    if (st == OR_OK)
+        st = lay_break(L, &g->marked, w, 0, 0, c->align, 0);
+    if (st == OR_OK)
+        st = lay_break(L, &g->mark, w, 0, 0, c->align, 0);
+    return st;
+}
+
+/* Starts a part at row a: which cells it holds and what each must show. */
+static or_status lay_group_begin(lay *L, lay_group *G, size_t a)
+{
+    const lay_table *tb = G->tb;
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_gcell *g = &G->g[i];
+        int e = g->c->row + g->c->rowspan;
+        g->in_part = false;
+        if (e <= (int)a) {
+            g->s = g->e = -1;
+            continue;
+        }
+        g->s = g->c->row > (int)a ? g->c->row : (int)a;
+        g->e = e;
+        g->mark_line = false;
+        if (g->shown && lay_cell_repeats(g->c)) {
+            or_status st = lay_gcell_marks(L, tb, g);
+            if (st)
+                return st;
+            const lay_text *t = lay_gcell_text(g);
+            if (g->from == 0 || g->from >= t->tb.nlines) {
+                g->use_marked = true;   /* shown whole: repeat it, marked */
+                g->from = 0;
+            } else {
+                g->mark_line = true;    /* cut: the rest under the mark */
+            }
+        }
+        const lay_text *t = lay_gcell_text(g);
+        g->need = lay_lines_height(t, g->from, t->tb.nlines) + (g->mark_line ? lay_text_height(&g->mark) : 0)
+                  + 2 * tb->pady;
+    }
+    return OR_OK;
+}
+
+/* Heights of rows a..end when all of them go in the part, computed as
+ * lay_table_prepare does (one-row cells, then spans stretching their last
+ * row); returns the part's height. */
+static float lay_group_heights(lay_group *G, size_t a)
+{
+    const lay_table *tb = G->tb;
+    size_t n = G->end - a;
+    for (size_t k = 0; k < n; k++)
+        G->h[k] = tb->line_h + 2 * tb->pady;
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->s >= 0 && g->e - g->s == 1 && g->need > G->h[g->s - (int)a])
+            G->h[g->s - (int)a] = g->need;
+    }
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->s < 0 || g->e - g->s == 1)
+            continue;
+        float have = 0;
+        for (int k = g->s; k < g->e; k++)
+            have += G->h[k - (int)a];
+        if (g->need > have)
+            G->h[g->e - 1 - (int)a] += g->need - have;
+    }
+    G->top[0] = 0;
+    for (size_t k = 0; k < n; k++)
+        G->top[k + 1] = G->top[k] + G->h[k];
+    return G->top[n];
+}
+
+/* How many whole rows from a fit `room` when the part ends after them:
+ * each row as tall as its own cells and the spans ending in it need.
+ * *next_h: the height the first row that does not fit would need. */
+static size_t lay_group_fit(lay_group *G, size_t a, float room, float *next_h)
+{
+    const lay_table *tb = G->tb;
+    size_t n = G->end - a;
+    for (size_t k = 0; k < n; k++)
+        G->h[k] = tb->line_h + 2 * tb->pady;
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->s >= 0 && g->e - g->s == 1 && g->need > G->h[g->s - (int)a])
+            G->h[g->s - (int)a] = g->need;
+    }
+    G->top[0] = 0;
+    size_t gi = 0;
+    for (size_t k = 0; k < n; k++) {
+        float hk = G->h[k];
+        for (; gi < G->ng && G->g[G->by_end[gi]].c->row + G->g[G->by_end[gi]].c->rowspan <= (int)(a + k + 1); gi++) {
+            const lay_gcell *g = &G->g[G->by_end[gi]];
+            if (g->s < 0 || g->e - g->s == 1)
+                continue;
+            float have = G->top[k] - G->top[g->s - (int)a] + hk;
+            if (g->need > have)
+                hk += g->need - have;
+        }
+        if (G->top[k] + hk > room + 0.01f) {
+            *next_h = hk;
+            return k;
+        }
+        G->h[k] = hk;
+        G->top[k + 1] = G->top[k] + hk;
+    }
+    *next_h = 0;
+    return n;
+}
+
+/* Lays the part out: rows a..last, row `last` ending at part_h; each cell
+ * takes the lines that fit its box.  Returns whether anything moves on
+ * (a whole row, or a line). */
+static bool lay_group_cut(lay_group *G, size_t a, size_t last, float part_h)
+{
+    const lay_table *tb = G->tb;
+    bool progress = last > a;
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_gcell *g = &G->g[i];
+        if (g->s < 0 || g->s > (int)last)
+            continue;
+        g->in_part = true;
+        g->box_top = G->top[g->s - (int)a];
+        g->box_h = (g->e <= (int)last ? G->top[g->e - (int)a] : part_h) - g->box_top;
+        const lay_text *t = lay_gcell_text(g);
+        float room = g->box_h - 2 * tb->pady - (g->mark_line ? lay_text_height(&g->mark) : 0);
+        float used = 0;
+        size_t to = g->from;
+        while (to < t->tb.nlines && used + lay_line_height(t, to) <= room + 0.01f)
+            used += lay_line_height(t, to++);
+        g->to = to;
+        progress |= to > g->from;
+    }
+    return progress;
+}
+
+/* line_cut: row `last` is cut between lines. */
+static or_status lay_group_paint(lay *L, lay_group *G, float y0, size_t last, bool line_cut)
+{
+    const lay_table *tb = G->tb;
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_gcell *g = &G->g[i];
+        if (!g->in_part)
+            continue;
+        const lay_cell *c = g->c;
+        const lay_row *row = &tb->rows[c->row];
+        dl_color fill;
+        bool filled = true;
+        if (c->has_fill)
+            fill = c->fill;
+        else if (row->header)
+            fill = lay_gray(0.88f);
+        else if (row->total)
+            fill = lay_gray(0.93f);
+        else if (tb->zebra && (G->body_index + (size_t)c->row - G->r) % 2 == 1)
+            fill = lay_gray(0.96f);
+        else
+            filled = false;
+        float x = L->m_left + tb->colx[c->col], w = lay_cell_width(tb, c);
+        float y = y0 + g->box_top, h = g->box_h;
+        if (dl_rect_add(L->dl, (size_t)L->page, x, lay_pdf_y(L, y + h), w, h, 0.5f, filled ? &fill : NULL) != 0)
+            return lay_nomem(L);
+        const lay_text *t = lay_gcell_text(g);
+        float ty = y + tb->pady;
+        if (g->mark_line && g->to > g->from)
+            for (size_t li = 0; li < g->mark.tb.nlines; li++) {
+                float lh = lay_line_height(&g->mark, li);
+                or_status st = lay_draw_line(L, (size_t)L->page, &g->mark, li, x + tb->padx, ty, lh);
+                if (st)
+                    return st;
+                ty += lh;
+            }
+        /* A text shown whole keeps its vertical alignment, unless its box
+         * is cut between lines (it goes on over the page); a cut text
+         * starts at the top so that it reads on from the page before. */
+        bool whole = !g->mark_line && g->from == 0 && g->to == t->tb.nlines && !(line_cut && g->e > (int)last);
+        float text_h = lay_lines_height(t, g->from, g->to);
+        if (whole && c->valign == 1)
+            ty = y + (h - text_h) / 2;
+        else if (whole && c->valign == 2)
+            ty = y + h - tb->pady - text_h;
+        for (size_t li = g->from; li < g->to; li++) {
+            float lh = lay_line_height(t, li);
+            or_status st = lay_draw_line(L, (size_t)L->page, t, li, x + tb->padx, ty, lh);
+            if (st)
+                return st;
+            ty += lh;
+        }
+        g->from = g->to;
+        g->shown = true;
+    }
+    return OR_OK;
+}
+
+typedef struct lay_end_key {
+    int end;
+    size_t index;
+} lay_end_key;
+
+static int lay_end_cmp(const void *pa, const void *pb)
+{
+    const lay_end_key *a = pa, *b = pb;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static void lay_group_free(lay_group *G)
+{
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_text_free(&G->g[i].marked);
+        lay_text_free(&G->g[i].mark);
+    }
+    or_free(G->g);
+    or_free(G->by_end);
+    or_free(G->h);
+    or_free(G->top);
+}
+
+static or_status lay_table_header(lay *L, lay_table *tb);
+
+/* Places rows [r, end) (a row group, or one row) that do not fit the room
+ * left, part by part over as many pages as they need, the header repeated
+ * on each. */
+static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, size_t body_index, float head_h)
+{
+    lay_group G = {.tb = tb, .r = r, .end = end, .body_index = body_index};
+    size_t first = 0, stop;
+    while (first < tb->ncells && tb->cells[first].row < (int)r)
+        first++;
+    for (stop = first; stop < tb->ncells && tb->cells[stop].row < (int)end; stop++)
+        ;
+    G.ng = stop - first;
+    size_t n = end - r;
+    G.g = or_calloc(G.ng ? G.ng : 1, sizeof *G.g);
+    G.by_end = or_calloc(G.ng ? G.ng : 1, sizeof *G.by_end);
+    lay_end_key *keys = or_calloc(G.ng ? G.ng : 1, sizeof *keys);
+    G.h = or_calloc(n, sizeof *G.h);
+    G.top = or_calloc(n + 1, sizeof *G.top);
+    if (!G.g || !G.by_end || !keys || !G.h || !G.top) {
+        or_free(keys);
+        lay_group_free(&G);
+        return lay_nomem(L);
+    }
+    for (size_t i = 0; i < G.ng; i++) {
+        G.g[i].c = &tb->cells[first + i];
+        keys[i] = (lay_end_key){G.g[i].c->row + G.g[i].c->rowspan, i};
+    }
+    qsort(keys, G.ng, sizeof *keys, lay_end_cmp);
+    for (size_t i = 0; i < G.ng; i++)
+        G.by_end[i] = keys[i].index;
+    or_free(keys);
+
+    float full = lay_bottom(L) - L->m_top - head_h;
+    or_status st = OR_OK;
+    for (size_t a = r; a < end && st == OR_OK;) {
+        st = lay_group_begin(L, &G, a);
+        if (st)
+            break;
+        float room = lay_bottom(L) - L->y;
+        float all = lay_group_heights(&G, a);
+        size_t last;
+        float part_h;
+        bool line_cut = false;
+        if (all <= room + 0.01f) {
+            last = end - 1;
+            part_h = all;
+        } else {
+            float next_h;
+            size_t fit = a + lay_group_fit(&G, a, room, &next_h);
+            if (fit == end) {
+                last = end - 1;
+                part_h = G.top[n - (a - r)];
+            } else if (next_h > full + 0.01f || (fit == a && L->fresh)) {
+                last = fit;           /* a row taller than a page: cut it between lines */
+                part_h = room;
+                line_cut = true;
+            } else if (fit > a) {
+                last = fit - 1;       /* cut between rows */
+                part_h = G.top[fit - a];
+                for (size_t i = 0; i < G.ng; i++) {
+                    const lay_gcell *g = &G.g[i];
+                    if (g->s >= 0 && g->s <= (int)last && g->e > (int)fit
+                        && G.top[g->s - (int)a] + g->need > part_h)
+                        part_h = G.top[g->s - (int)a] + g->need;
+                }
+                if (part_h > room)
+                    part_h = room;
+            } else {
+                /* Not one row fits here, and the next one fits a page. */
+                st = lay_new_page(L);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                L->fresh = true;
+                continue;
+            }
+        }
+        if (!lay_group_cut(&G, a, last, part_h)) {
+            if (L->fresh) {
+                diag_error(L->d, L->path, doc_line(tb->node), "a table cell line taller than a page "
+                           "(expected smaller text)");
+                L->errors++;
+                st = OR_EINPUT;
+                break;
+            }
+            for (size_t i = 0; i < G.ng; i++)
+                G.g[i].in_part = false;
+            st = lay_new_page(L);
+            if (st == OR_OK)
+                st = lay_table_header(L, tb);
+            L->fresh = true;
+            continue;
+        }
+        st = lay_group_paint(L, &G, L->y, last, line_cut);
+        if (st)
+            break;
+        /* Row `last` is done when every cell that ends in it is. */
+        bool row_done = true;
+        for (size_t i = 0; i < G.ng; i++) {
+            const lay_gcell *g = &G.g[i];
+            if (g->in_part && g->e == (int)last + 1 && g->from < lay_gcell_text(g)->tb.nlines)
+                row_done = false;
+        }
+        a = row_done ? last + 1 : last;
+        L->y += part_h;
+        L->fresh = false;
+        if (a < end) {
+            st = lay_new_page(L);
+            if (st == OR_OK)
+                st = lay_table_header(L, tb);
+            L->fresh = true;   /* only the header so far */
+        }
+    }
+    lay_group_free(&G);
+    return st;
+}
+
 static or_status lay_table_header(lay *L, lay_table *tb)
 {
     if (!tb->header_rows)
@@ -1459,62 +1882,47 @@ static or_status lay_table_header(lay *L, lay_table *tb)
     return st;
 }
 
-/* One row taller than the room left: its cells continue on the next pages,
- * each cell cut between lines. */
-static or_status lay_table_split_row(lay *L, lay_table *tb, size_t r)
+/* A caption above its table, centred; a long one wraps. */
+static or_status lay_table_caption(lay *L, const lay_table *tb, const char *caption, long line)
 {
-    size_t *from = or_calloc(tb->ncells, sizeof *from), *to = or_calloc(tb->ncells, sizeof *to);
-    or_status st = OR_OK;
-    if (!from || !to) {
-        or_free(from);
-        or_free(to);
-        return lay_nomem(L);
+    lay_font f = tb->font;
+    f.bold = true;
+    f.family = L->fam_hei;
+    if (lay_measure(L, caption, &f) <= L->body_w) {
+        or_status st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + tb->line_h, caption, &f, 1,
+                                   NULL);
+        L->y += tb->line_h * 1.3f;
+        return st;
     }
-    for (;;) {
-        float avail = lay_bottom(L) - L->y - 2 * tb->pady;
-        float used = 0;
-        bool done = true, progress = false;
-        for (size_t i = 0; i < tb->ncells; i++) {
-            lay_cell *c = &tb->cells[i];
-            if (c->row != (int)r)
-                continue;
-            float h = 0;
-            size_t li = from[i];
-            while (li < c->text.tb.nlines && h + lay_line_height(&c->text, li) <= avail + 0.01f)
-                h += lay_line_height(&c->text, li++);
-            to[i] = li;
-            progress |= li > from[i];
-            done &= li == c->text.tb.nlines;
-            if (h > used)
-                used = h;
-        }
-        if (!progress && L->fresh) {
-            diag_error(L->d, L->path, doc_line(tb->node), "a table cell line taller than a page (expected smaller text)");
-            st = OR_EINPUT;
-            break;
-        }
-        if (progress) {
-            float seg = done ? used + 2 * tb->pady : lay_bottom(L) - L->y;
-            st = lay_table_draw(L, tb, r, r + 1, L->y, seg, from, to, 0);
-            if (st)
-                break;
-            L->y += seg;
-            L->fresh = false;
-        }
-        if (done)
-            break;
-        for (size_t i = 0; i < tb->ncells; i++)
-            from[i] = to[i];
-        st = lay_new_page(L);
+    lay_text t = {0};
+    t.line_h = tb->line_h;
+    or_status st = lay_put_str(L, &t, caption, &f, line);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, 0, 0, TB_CENTER, 0);
+    for (size_t i = 0; st == OR_OK && i < t.tb.nlines; i++) {
+        float size = t.tb.lines[i].max_size;
+        float step = i + 1 < t.tb.nlines ? tb->line_h : tb->line_h * 1.3f;
+        st = lay_need(L, step);
         if (st == OR_OK)
-            st = lay_table_header(L, tb);
-        if (st)
-            break;
-        L->fresh = true;   /* only the header so far */
+            st = lay_draw_line(L, (size_t)L->page, &t, i, L->m_left, L->y + tb->line_h - size * 0.86f, size);
+        L->y += step;
+        L->fresh = false;
     }
-    or_free(from);
-    or_free(to);
+    lay_text_free(&t);
     return st;
+}
+
+/* The height of a caption, for keeping it with the table's first rows. */
+static float lay_caption_height(lay *L, const lay_table *tb, const char *caption)
+{
+    if (!caption)
+        return 0;
+    lay_font f = tb->font;
+    f.bold = true;
+    f.family = L->fam_hei;
+    float w = lay_measure(L, caption, &f);
+    float lines = w <= L->body_w ? 1 : ceilf(w / L->body_w);
+    return tb->line_h * 1.3f + (lines - 1) * tb->line_h;
 }
 
 static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
@@ -1526,27 +1934,30 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         return st;
     }
     float head_h = lay_rows_height(tb, 0, tb->header_rows);
-    float cap_h = caption ? tb->line_h * 1.3f : 0;
+    /* Header rows taller than half a page are not repeated: they are laid
+     * out once, as the first rows. */
+    if (head_h > (lay_bottom(L) - L->m_top) / 2) {
+        tb->header_rows = 0;
+        head_h = 0;
+    }
+    float cap_h = lay_caption_height(L, tb, caption);
     float first = tb->header_rows < tb->nrows ? tb->rows[tb->header_rows].h : 0;
     if (first > 3 * tb->line_h)
         first = 3 * tb->line_h;
-    st = lay_need(L, cap_h + head_h + first);
+    float page_room = lay_bottom(L) - L->m_top;
+    st = lay_need(L, cap_h + head_h + first < page_room ? cap_h + head_h + first : page_room);
     if (st)
         return st;
     if (caption) {
-        lay_font f = tb->font;
-        f.bold = true;
-        f.family = L->fam_hei;
-        st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + tb->line_h, caption, &f, 1, NULL);
+        st = lay_table_caption(L, tb, caption, line);
         if (st)
             return st;
-        L->y += cap_h;
     }
     st = lay_table_header(L, tb);
     bool only_header = true;
     size_t body_index = 0;
     for (size_t r = tb->header_rows; r < tb->nrows && st == OR_OK;) {
-        /* A unit: rows joined by row spans, which must stay on one page. */
+        /* A unit: rows joined by row spans, kept on one page when they fit. */
         size_t end = r + 1;
         for (size_t i = 0; i < tb->ncells; i++) {
             const lay_cell *c = &tb->cells[i];
@@ -1555,14 +1966,13 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         }
         float h = lay_rows_height(tb, r, end);
         float full = lay_bottom(L) - L->m_top - head_h;
+        float room = lay_bottom(L) - L->y;
         if (L->y + h > lay_bottom(L) + 0.01f) {
-            if (h <= full + 0.01f || end - r > 1) {
-                if (h > full + 0.01f) {
-                    diag_error(L->d, L->path, line, "table rows %zu–%zu are joined by rowspan and together taller "
-                               "than a page (expected a row group that fits on one page)", r + 1, end);
-                    L->errors++;
-                    return OR_EINPUT;
-                }
+            /* A group that fits a fresh page moves there, unless that
+             * would leave more than half of this page empty: then it is
+             * cut between its rows, as a group taller than a page is. */
+            bool fill = end - r > 1 && room > full / 2 && tb->rows[r].h <= room + 0.01f;
+            if (h <= full + 0.01f && !fill) {
                 if (!only_header || !L->fresh) {
                     st = lay_new_page(L);
                     if (st == OR_OK)
@@ -1571,10 +1981,10 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
                         return st;
                 }
             } else {
-                st = lay_table_split_row(L, tb, r);
-                r = end;
-                body_index++;
+                st = lay_table_group(L, tb, r, end, body_index, head_h);
+                body_index += end - r;
                 only_header = false;
+                r = end;
                 continue;
             }
         }
@@ -1598,6 +2008,13 @@ static lay_font lay_table_font(lay *L, xmlNodePtr n)
     return f;
 }
 
+/* The mark after a cell's text where it continues on the next page. */
+static const char *lay_continued_mark(xmlNodePtr n)
+{
+    const char *mark = doc_attr(n, "continued");
+    return mark ? mark : "（续）";
+}
+
 static void lay_table_metrics(lay_table *tb)
 {
     tb->padx = tb->font.size * 0.4f;
@@ -1607,7 +2024,8 @@ static void lay_table_metrics(lay_table *tb)
 
 static or_status lay_table_block(lay *L, xmlNodePtr n)
 {
-    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false)};
+    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false),
+                    .continued = lay_continued_mark(n)};
     tb.font = lay_table_font(L, n);
     lay_table_metrics(&tb);
     or_status st = OR_OK;
@@ -1669,7 +2087,7 @@ static or_status lay_table_block(lay *L, xmlNodePtr n)
 /* A key-value form is a table: label cells shaded, value cells beside them. */
 static or_status lay_form(lay *L, xmlNodePtr n)
 {
-    lay_table tb = {.node = n};
+    lay_table tb = {.node = n, .continued = lay_continued_mark(n)};
     tb.font = lay_table_font(L, n);
     lay_table_metrics(&tb);
     int columns = doc_attr_int(n, "columns", 2);
@@ -1705,7 +2123,8 @@ static or_status lay_form(lay *L, xmlNodePtr n)
         label = &tb.cells[tb.ncells - 2];
         const char *lt = doc_attr(k, "label");
         *label = (lay_cell){.literal = lt ? lt : "", .row = (int)tb.nrows - 1, .colspan = 1, .rowspan = 1,
-                            .align = TB_CENTER, .valign = 1, .bold = true, .has_fill = true, .fill = lay_gray(0.92f)};
+                            .align = TB_CENTER, .valign = 1, .bold = true, .has_fill = true, .fill = lay_gray(0.92f),
+                            .repeat = true};
         value->node = k;
         value->row = (int)tb.nrows - 1;
         value->colspan = span * 2 - 1;
