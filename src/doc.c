@@ -38,7 +38,7 @@ static const doc_element doc_elements[] = {
     {"h4", "@block", "numbered:bool toc:bool bookmark:bool page-break-before:bool", true},
     {"p", "@block td item field", "indent:len align:enum(justify|left|center|right) font:s size:size bold:bool "
      "line-height:len space-before:len space-after:len color:color", true},
-    {"list", "@block", "type:enum(bullet|decimal|paren|circled|none)", false},
+    {"list", "@block td field", "type:enum(bullet|decimal|paren|circled|none)", false},
     {"item", "list", "", true},
     {"table", "@block", "widths:widths zebra:bool size:size header-rows:int align:enum(left|center|right) "
      "font:s caption:s continued:s", false},

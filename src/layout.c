@@ -39,10 +39,19 @@ typedef struct lay_font {
     unsigned flags;
 } lay_font;
 
+/* Where a paragraph of its own begins inside a text: a list item in a
+ * table cell, whose lines after the first hang under its text. */
+typedef struct lay_hang {
+    size_t first;        /* its first character */
+    float indent;        /* of its lines after the first */
+} lay_hang;
+
 /* A paragraph's characters and their broken lines. */
 typedef struct lay_text {
     tb_char *chars;
     size_t nchars, cap;
+    lay_hang *hangs;     /* paragraphs after the first, in order */
+    size_t nhangs, hangs_cap;
     tb_result tb;
     float line_h;        /* minimum line pitch */
     bool last_was_space; /* pending collapsed white space */
@@ -130,6 +139,7 @@ static int lay_style_id(lay *L, const lay_style *s)
 static void lay_text_free(lay_text *t)
 {
     or_free(t->chars);
+    or_free(t->hangs);
     tb_result_free(&t->tb);
     memset(t, 0, sizeof *t);
 }
@@ -224,6 +234,55 @@ static int lay_family(lay *L, xmlNodePtr n, const char *attr, int def)
 }
 
 static or_status lay_collect(lay *L, lay_text *t, xmlNodePtr parent, const lay_font *f);
+static void lay_list_marker(const char *type, int n, char *out, size_t size);
+static float lay_measure(lay *L, const char *utf8, const lay_font *f);
+
+static or_status lay_hang_at(lay *L, lay_text *t, float indent)
+{
+    if (or_grow(&t->hangs, &t->hangs_cap, t->nhangs + 1, sizeof *t->hangs) != 0)
+        return lay_nomem(L);
+    t->hangs[t->nhangs++] = (lay_hang){t->nchars, indent};
+    return OR_OK;
+}
+
+/* A list inside a cell: each item a line of its own that begins with its
+ * marker, its further lines hanging under its text. */
+static or_status lay_collect_list(lay *L, lay_text *t, xmlNodePtr list, const lay_font *f)
+{
+    const char *type = doc_attr(list, "type");
+    int n = 0;
+    or_status st = OR_OK;
+    for (xmlNodePtr item = list->children; item && st == OR_OK; item = item->next) {
+        if (!doc_is(item, "item"))
+            continue;
+        char marker[32];
+        lay_list_marker(type, ++n, marker, sizeof marker);
+        size_t mlen = strlen(marker);
+        bool full_width_end = mlen >= 3 && (unsigned char)marker[mlen - 3] >= 0xE0;
+        float gap = !*marker ? 0 : full_width_end ? 0.15f * f->size : 0.5f * f->size;
+        if (t->nchars > 0)
+            st = lay_put(L, t, '\n', f, 0, doc_line(item));
+        t->last_was_space = false;
+        if (st == OR_OK)
+            st = lay_hang_at(L, t, lay_measure(L, marker, f) + gap);
+        if (st == OR_OK)
+            st = lay_put_str(L, t, marker, f, doc_line(item));
+        if (st == OR_OK && gap > 0) {
+            lay_font g = *f;
+            g.flags = LS_BLANK;
+            st = lay_put(L, t, 0x3000, &g, gap, doc_line(item));
+        }
+        if (st == OR_OK)
+            st = lay_collect(L, t, item, f);
+    }
+    /* What follows the list starts a line of its own, not hanging. */
+    if (st == OR_OK && n > 0)
+        st = lay_put(L, t, '\n', f, 0, doc_line(list));
+    if (st == OR_OK && n > 0)
+        st = lay_hang_at(L, t, 0);
+    t->last_was_space = false;
+    return st;
+}
 
 static or_status lay_collect_node(lay *L, lay_text *t, xmlNodePtr k, const lay_font *f)
 {
@@ -252,6 +311,8 @@ static or_status lay_collect_node(lay *L, lay_text *t, xmlNodePtr k, const lay_f
         }
         return OR_OK;
     }
+    if (doc_is(k, "list"))
+        return lay_collect_list(L, t, k, f);
     if (doc_is(k, "b"))
         g.bold = true;
     else if (doc_is(k, "em"))
@@ -293,9 +354,49 @@ static or_status lay_break(lay *L, lay_text *t, float width, float first_indent,
     /* Trailing forced breaks and spaces carry no content. */
     while (t->nchars && (t->chars[t->nchars - 1].cp == '\n' || t->chars[t->nchars - 1].cp == ' '))
         t->nchars--;
-    if (tb_break(t->chars, t->nchars, &p, &t->tb) != 0)
-        return lay_nomem(L);
-    return OR_OK;
+    if (!t->nhangs) {
+        if (tb_break(t->chars, t->nchars, &p, &t->tb) != 0)
+            return lay_nomem(L);
+        return OR_OK;
+    }
+    /* Paragraphs of their own (list items) are broken one by one and
+     * their lines joined. */
+    t->tb.nlines = t->tb.npieces = 0;
+    tb_result part = {0};
+    or_status st = OR_OK;
+    for (size_t k = 0; k <= t->nhangs && st == OR_OK; k++) {
+        size_t from = k == 0 ? 0 : t->hangs[k - 1].first, to = k < t->nhangs ? t->hangs[k].first : t->nchars;
+        if (from > t->nchars)
+            from = t->nchars;
+        if (to > t->nchars)
+            to = t->nchars;
+        if (to <= from)
+            continue;
+        if (k > 0) {
+            p.first_indent = 0;
+            p.rest_indent = t->hangs[k - 1].indent;
+        }
+        if (tb_break(t->chars + from, to - from, &p, &part) != 0
+            || or_grow(&t->tb.pieces, &t->tb.pieces_cap, t->tb.npieces + part.npieces, sizeof *t->tb.pieces) != 0
+            || or_grow(&t->tb.lines, &t->tb.lines_cap, t->tb.nlines + part.nlines, sizeof *t->tb.lines) != 0) {
+            st = lay_nomem(L);
+            break;
+        }
+        for (size_t i = 0; i < part.nlines; i++) {
+            tb_line ln = part.lines[i];
+            ln.first_piece += t->tb.npieces;
+            ln.first_char += from;
+            ln.end_char += from;
+            t->tb.lines[t->tb.nlines++] = ln;
+        }
+        for (size_t i = 0; i < part.npieces; i++) {
+            tb_piece pc = part.pieces[i];
+            pc.first += from;
+            t->tb.pieces[t->tb.npieces++] = pc;
+        }
+    }
+    tb_result_free(&part);
+    return st;
 }
 
 static float lay_line_height(const lay_text *t, size_t i)
@@ -1520,6 +1621,13 @@ static or_status lay_gcell_marks(lay *L, const lay_table *tb, lay_gcell *g)
     if (c->text.nchars)
         memcpy(g->marked.chars, c->text.chars, c->text.nchars * sizeof *c->text.chars);
     g->marked.nchars = c->text.nchars;
+    if (c->text.nhangs
+        && or_grow(&g->marked.hangs, &g->marked.hangs_cap, c->text.nhangs, sizeof *g->marked.hangs) != 0)
+        return lay_nomem(L);
+    /* (hangs past the trimmed end of the text are dropped) */
+    for (size_t i = 0; i < c->text.nhangs; i++)
+        if (c->text.hangs[i].first < c->text.nchars)
+            g->marked.hangs[g->marked.nhangs++] = c->text.hangs[i];
     long line = doc_line(c->node ? c->node : tb->node);
     float w = lay_cell_width(tb, c) - 2 * tb->padx;
     /* The mark stays whole: smaller in a column too narrow for it, and on
@@ -1531,8 +1639,11 @@ static or_status lay_gcell_marks(lay *L, const lay_table *tb, lay_gcell *g)
     }
     or_status st = OR_OK;
     size_t nl = c->text.tb.nlines;
-    if (nl && c->text.tb.lines[nl - 1].width + mark_w > w)
+    if (nl && c->text.tb.lines[nl - 1].width + mark_w > w) {
         st = lay_put(L, &g->marked, '\n', &f, 0, line);
+        if (st == OR_OK && g->marked.nhangs)
+            st = lay_hang_at(L, &g->marked, 0);
+    }
     if (st == OR_OK)
         st = lay_put_str(L, &g->marked, tb->continued, &f, line);
     if (st == OR_OK)
@@ -2187,8 +2298,13 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
         or_status st = lay_collect(L, &t, k, &vf);
         if (st == OR_OK)
             st = lay_break(L, &t, value_w, 0, 0, TB_CENTER, 0);
+        /* A value kept on one page when it fits one; a longer one goes on
+         * over the next page (the cover then takes two). */
+        float text_h = (float)t.tb.nlines * lh;
+        if (text_h > lay_bottom(L) - L->m_top)
+            text_h = 2 * lh;
         if (st == OR_OK)
-            st = lay_need(L, lay_text_height(&t) > lh ? lay_text_height(&t) : lh);
+            st = lay_need(L, text_h > lh ? text_h : lh);
         float top = L->y;
         const char *label = doc_attr(k, "label");
         if (st == OR_OK && label) {
@@ -2197,6 +2313,10 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
             st = lay_text_at(L, (size_t)L->page, x + label_w, top + lh * 0.7f, text, &lf, 2, NULL);
         }
         for (size_t i = 0; st == OR_OK && i < t.tb.nlines; i++) {
+            if (i > 0)
+                st = lay_need(L, lh);
+            if (st)
+                break;
             float line_top = L->y;
             st = lay_draw_line(L, (size_t)L->page, &t, i, x + label_w, line_top, lh);
             float uy = line_top + lh * 0.7f + 4;
@@ -2204,6 +2324,7 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
                                            lay_pdf_y(L, uy), 0.6f, DL_BLACK) != 0)
                 st = lay_nomem(L);
             L->y += lh;
+            L->fresh = false;
         }
         if (st == OR_OK && t.tb.nlines == 0)
             L->y += lh;
@@ -2362,27 +2483,79 @@ static xmlNodePtr lay_child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-/* Draws one running head (header or footer) on `page` at `baseline`. */
+/* Cuts `s` to fit `max_w` with an ellipsis after what is kept. */
+static or_status lay_fit_width(lay *L, const char *s, const lay_font *f, float max_w, buf *out)
+{
+    float ell = lay_measure(L, "…", f), w = 0;
+    size_t len = strlen(s), pos = 0;
+    buf_reset(out);
+    while (pos < len) {
+        size_t at = pos;
+        utf8_next(s, len, &pos, NULL);
+        char one[8] = {0};
+        memcpy(one, s + at, pos - at < 7 ? pos - at : 7);
+        float cw = lay_measure(L, one, f);
+        if (w + cw + ell > max_w)
+            break;
+        w += cw;
+        buf_append(out, s + at, pos - at);
+    }
+    buf_puts(out, "…");
+    return out->failed ? lay_nomem(L) : OR_OK;
+}
+
+/* Draws one running head (header or footer) on `page` at `baseline`.  A
+ * field too long for its place (a long title or section) is cut with an
+ * ellipsis so that left and right never run into each other. */
 static or_status lay_running(lay *L, xmlNodePtr spec, const char *const defaults[5], size_t page, float baseline,
                              const lay_font *f, buf *tmp)
 {
     static const char *const keys[] = {"left", "center", "right", "outer", "inner"};
     bool odd = lay_logical(L, page) % 2 == 1;
     float inset = L->gbt ? f->size : 0;
-    for (int i = 0; i < 5; i++) {
+    char *text[5] = {NULL};
+    int side[5];
+    float width[5] = {0}, side_w[3] = {0};
+    or_status st = OR_OK;
+    for (int i = 0; i < 5 && st == OR_OK; i++) {
         const char *tmpl = spec ? doc_attr(spec, keys[i]) : defaults[i];
         if (!tmpl || !*tmpl)
             continue;
-        or_status st = lay_fields(L, tmpl, page, tmp);
+        st = lay_fields(L, tmpl, page, tmp);
         if (st)
-            return st;
-        int side = i == 0 ? 0 : i == 1 ? 1 : i == 2 ? 2 : (i == 3) == odd ? 2 : 0;
-        float x = side == 0 ? L->m_left + inset : side == 1 ? L->m_left + L->body_w / 2 : L->m_left + L->body_w - inset;
-        st = lay_text_at(L, page, x, baseline, buf_cstr(tmp), f, side, NULL);
-        if (st)
-            return st;
+            break;
+        text[i] = or_strdup(buf_cstr(tmp));
+        if (!text[i]) {
+            st = lay_nomem(L);
+            break;
+        }
+        side[i] = i == 0 ? 0 : i == 1 ? 1 : i == 2 ? 2 : (i == 3) == odd ? 2 : 0;
+        width[i] = lay_measure(L, text[i], f);
+        side_w[side[i]] += width[i];
     }
-    return OR_OK;
+    float room = L->body_w - 2 * inset, gap = 2 * f->size;
+    float max_w[3] = {room, room, room};
+    if (side_w[0] > 0 && side_w[2] > 0 && side_w[0] + side_w[2] + gap > room) {
+        float half = (room - gap) / 2;
+        max_w[0] = side_w[2] <= half ? room - gap - side_w[2] : side_w[0] <= half ? side_w[0] : half;
+        max_w[2] = room - gap - (side_w[0] < max_w[0] ? side_w[0] : max_w[0]);
+    }
+    for (int i = 0; i < 5 && st == OR_OK; i++) {
+        if (!text[i])
+            continue;
+        const char *shown = text[i];
+        if (width[i] > max_w[side[i]] + 0.01f) {
+            st = lay_fit_width(L, text[i], f, max_w[side[i]], tmp);
+            shown = buf_cstr(tmp);
+        }
+        float x = side[i] == 0 ? L->m_left + inset : side[i] == 1 ? L->m_left + L->body_w / 2
+                                                                    : L->m_left + L->body_w - inset;
+        if (st == OR_OK)
+            st = lay_text_at(L, page, x, baseline, shown, f, side[i], NULL);
+    }
+    for (int i = 0; i < 5; i++)
+        or_free(text[i]);
+    return st;
 }
 
 static or_status lay_decorate(lay *L)
@@ -2470,11 +2643,22 @@ static or_status lay_keep(lay *L, xmlNodePtr n)
     or_status st = lay_blocks(L, n);
     if (st || L->page == m.page || m.fresh || m.page < 0)
         return st;
-    /* It ran over a page: start it on a fresh page instead (it may still
-     * run over when it is taller than a page). */
+    /* Over three pages or more it is taller than a page: a fresh page
+     * would not hold it either, and it stays in the flow where it is. */
+    if (L->page - m.page >= 2)
+        return OR_OK;
+    /* It ran over a page: start it on a fresh page instead. */
     lay_restore(L, &m);
     st = lay_new_page(L);
-    return st ? st : lay_blocks(L, n);
+    if (st)
+        return st;
+    lay_mark fresh = lay_save(L);
+    st = lay_blocks(L, n);
+    if (st || L->page == fresh.page)
+        return st;
+    /* Taller than a page after all: back to where it stood, in the flow. */
+    lay_restore(L, &m);
+    return lay_blocks(L, n);
 }
 
 static or_status lay_toc_add(lay *L, int level, const char *title, size_t page)
