@@ -1421,6 +1421,30 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
         else
             tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
     }
+    /* Shared in proportion to their widest lines, a column of short
+     * entries beside one of long text would be squeezed below a
+     * character: then each auto column first gets its content's width up to
+     * four characters, and what is left goes in proportion to the rest. */
+    float floor_w = 4 * tb->font.size + 2 * tb->padx, least = 0, beyond = 0;
+    bool squeezed = false;
+    for (int i = 0; i < n; i++) {
+        if (kind[i] != AUTO)
+            continue;
+        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
+        float min_w = want < floor_w ? want : floor_w;
+        squeezed |= tb->colw[i] < min_w - 0.01f;
+        least += min_w;
+        beyond += want - min_w;
+    }
+    if (squeezed && least <= auto_room) {
+        for (int i = 0; i < n; i++) {
+            if (kind[i] != AUTO)
+                continue;
+            float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
+            float min_w = want < floor_w ? want : floor_w;
+            tb->colw[i] = min_w + (beyond > 0 ? (auto_room - least) * (want - min_w) / beyond : 0);
+        }
+    }
     tb->colx[0] = 0;
     for (int i = 0; i < n; i++) {
         if (tb->colw[i] < tb->font.size + 2 * tb->padx - 0.01f) {
