@@ -1240,6 +1240,39 @@ static or_status lay_chart(lay *L, xmlNodePtr n)
     return st;
 }
 
+/* Everything a <keep> may have to undo. */
+typedef struct lay_mark {
+    size_t npages, nops, nmarks, ntoc, nsections;
+    long page;
+    float y;
+    bool fresh;
+    int hnum[4];
+} lay_mark;
+
+static lay_mark lay_save(const lay *L)
+{
+    lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
+                  L->nsections, L->page, L->y, L->fresh, {0}};
+    memcpy(m.hnum, L->hnum, sizeof m.hnum);
+    return m;
+}
+
+static void lay_restore(lay *L, const lay_mark *m)
+{
+    dl_truncate(L->dl, m->npages, m->nops);
+    L->dl->nmarks = m->nmarks;
+    for (size_t i = m->ntoc; i < L->ntoc; i++)
+        or_free(L->toc[i].title);
+    L->ntoc = m->ntoc;
+    for (size_t i = m->nsections; i < L->nsections; i++)
+        or_free(L->sections[i].title);
+    L->nsections = m->nsections;
+    L->page = m->page;
+    L->y = m->y;
+    L->fresh = m->fresh;
+    memcpy(L->hnum, m->hnum, sizeof L->hnum);
+}
+
 /* --- tables and forms -------------------------------------------------------- */
 
 #define LAY_MAX_COLS 64
@@ -2083,6 +2116,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
     st = lay_need(L, cap_h + head_h + first < page_room ? cap_h + head_h + first : page_room);
     if (st)
         return st;
+    lay_mark start = lay_save(L);
     if (caption) {
         st = lay_table_caption(L, tb, caption, line);
         if (st)
@@ -2107,7 +2141,21 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
              * would leave more than half of this page empty: then it is
              * cut between its rows, as a group taller than a page is. */
             bool fill = end - r > 1 && room > full / 2 && tb->rows[r].h <= room + 0.01f;
-            if (h <= full + 0.01f && !fill) {
+            bool moves = h <= full + 0.01f && !fill;
+            /* Nothing of the body would stay under the caption and header
+             * (the first row moves on): the table starts on the next page. */
+            bool row_here = tb->rows[r].h <= room + 0.01f || tb->rows[r].h > full + 0.01f;
+            if (only_header && !start.fresh && start.page == L->page && (moves || !row_here)) {
+                lay_restore(L, &start);
+                st = lay_new_page(L);
+                start = lay_save(L);
+                if (st == OR_OK && caption)
+                    st = lay_table_caption(L, tb, caption, line);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                continue;
+            }
+            if (moves) {
                 if (!only_header || !L->fresh) {
                     st = lay_new_page(L);
                     if (st == OR_OK)
@@ -2627,39 +2675,6 @@ static or_status lay_decorate(lay *L)
 }
 
 /* --- blocks ---------------------------------------------------------------- */
-
-/* Everything a <keep> may have to undo. */
-typedef struct lay_mark {
-    size_t npages, nops, nmarks, ntoc, nsections;
-    long page;
-    float y;
-    bool fresh;
-    int hnum[4];
-} lay_mark;
-
-static lay_mark lay_save(const lay *L)
-{
-    lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
-                  L->nsections, L->page, L->y, L->fresh, {0}};
-    memcpy(m.hnum, L->hnum, sizeof m.hnum);
-    return m;
-}
-
-static void lay_restore(lay *L, const lay_mark *m)
-{
-    dl_truncate(L->dl, m->npages, m->nops);
-    L->dl->nmarks = m->nmarks;
-    for (size_t i = m->ntoc; i < L->ntoc; i++)
-        or_free(L->toc[i].title);
-    L->ntoc = m->ntoc;
-    for (size_t i = m->nsections; i < L->nsections; i++)
-        or_free(L->sections[i].title);
-    L->nsections = m->nsections;
-    L->page = m->page;
-    L->y = m->y;
-    L->fresh = m->fresh;
-    memcpy(L->hnum, m->hnum, sizeof L->hnum);
-}
 
 static or_status lay_keep(lay *L, xmlNodePtr n)
 {

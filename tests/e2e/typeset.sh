@@ -358,3 +358,17 @@ fi
 if long_doc auto-widths; then
     tokens auto-widths W 3 60
 fi
+
+# A first row that moves to the next page takes the caption and header with
+# it (none left alone at the foot of a page); header rows taller than half a
+# page are set once, not repeated.
+if long_doc table-start; then
+    tokens table-start Y 2 20; tokens table-start U 2 30; tokens table-start O 2 40
+    p=1; bad=""
+    while [ "$p" -le "$npages" ]; do
+        page_txt table-start "$p"
+        if grep -q '首行表头栏' "$T/page.txt" && ! grep -q 'Y01' "$T/page.txt"; then bad="$bad page $p has the header without the first row;"; fi
+        p=$((p + 1))
+    done
+    if [ -z "$bad" ] && [ "$(grep -c '首行表头栏' "$T/table-start.txt")" = 1 ]; then pass "table-start: caption and header stay with the first row"; else fail "table-start: orphaned header" "$bad"; fi
+fi

@@ -99,3 +99,20 @@ b = head("auto-widths")
 long = "".join(f"W{k:03d}{han(46, k)}。" for k in range(1, 61))
 b += f'  <table header-rows="1">\n    <tr header="true"><td>序号</td><td>说明</td></tr>\n    <tr><td>1</td><td>{long}</td></tr>\n  </table>\n</document>\n'
 write("auto-widths.xml", b)
+
+# 10. a table whose first row does not fit under its caption and header at
+#     the foot of a page, and header rows taller than half a page
+b = head("table-start")
+for i in range(1, 13):
+    b += f"  <p>前文段落P{i:02d}：{han(60, i)}。</p>\n"
+rows = "<br/>".join(f"Y{k:02d}{han(10, k)}" for k in range(1, 21))
+b += '  <table widths="20mm 1*" header-rows="1" caption="表1　首行较高的表格">\n'
+b += '    <tr header="true"><td>项目</td><td>首行表头栏</td></tr>\n'
+b += f'    <tr><td>一</td><td>{rows}</td></tr>\n  </table>\n'
+head_cell = "<br/>".join(f"U{k:02d}{han(8, k)}" for k in range(1, 31))
+b += '  <table widths="20mm 1*" header-rows="1">\n'
+b += f'    <tr header="true"><td>高表头</td><td>{head_cell}</td></tr>\n'
+for k in range(1, 41):
+    b += f'    <tr><td>{k}</td><td>O{k:02d}{han(20, k)}</td></tr>\n'
+b += '  </table>\n</document>\n'
+write("table-start.xml", b)
