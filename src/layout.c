@@ -1618,7 +1618,8 @@ static float lay_rows_height(const lay_table *tb, size_t a, size_t b)
  * spans rows beyond a part is drawn on every page with its borders: on the
  * next page its text is repeated followed by the continued mark (（续）)
  * when the whole text was shown, or continues under the mark when it was
- * cut.  A form label (a cell marked `repeat`) is repeated the same way
+ * cut (a cut text is never repeated, which could go on without end: once
+ * it has ended its box stays empty).  A form label (a cell marked `repeat`) is repeated the same way
  * beside its continued value; other cells of a cut row simply continue. */
 
 typedef struct lay_gcell {
@@ -1628,6 +1629,7 @@ typedef struct lay_gcell {
     bool marks_built;
     bool use_marked;      /* shows `marked` (a repeat) instead of its own text */
     bool shown;           /* some of it is on an earlier page */
+    bool was_cut;         /* its text went on over a page break: never repeated */
     size_t from;          /* first line of the shown text not drawn yet */
     /* this page's part */
     int s, e;             /* the rows [s, e) it covers from this part on; s < 0: done */
@@ -1727,17 +1729,18 @@ static or_status lay_group_begin(lay *L, lay_group *G, size_t a)
         g->s = g->c->row > (int)a ? g->c->row : (int)a;
         g->e = e;
         g->mark_line = false;
-        if (g->shown && lay_cell_repeats(g->c)) {
+        /* (an empty cell stays empty: there is nothing to mark) */
+        if (g->shown && lay_cell_repeats(g->c) && g->c->text.tb.nlines > 0) {
             or_status st = lay_gcell_marks(L, tb, g);
             if (st)
                 return st;
             const lay_text *t = lay_gcell_text(g);
-            if (g->from == 0 || g->from >= t->tb.nlines) {
+            if (!g->was_cut && (g->from == 0 || g->from >= t->tb.nlines)) {
                 g->use_marked = true;   /* shown whole: repeat it, marked */
                 g->from = 0;
-            } else {
+            } else if (g->from < t->tb.nlines) {
                 g->mark_line = true;    /* cut: the rest under the mark */
-            }
+            }                           /* (a cut text that has ended: the box stays empty) */
         }
         const lay_text *t = lay_gcell_text(g);
         g->need = lay_lines_height(t, g->from, t->tb.nlines) + (g->mark_line ? lay_text_height(&g->mark) : 0)
@@ -1836,7 +1839,14 @@ static bool lay_group_cut(lay_group *G, size_t a, size_t last, float part_h)
         g->to = to;
         progress |= to > g->from;
     }
-    return progress;
+    /* Row `last` ending here moves on too (its cells may be empty). */
+    bool row_done = true;
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->in_part && g->e == (int)last + 1 && g->to < lay_gcell_text(g)->tb.nlines)
+            row_done = false;
+    }
+    return progress || row_done;
 }
 
 /* line_cut: row `last` is cut between lines. */
@@ -1891,6 +1901,7 @@ static or_status lay_group_paint(lay *L, lay_group *G, float y0, size_t last, bo
                 return st;
             ty += lh;
         }
+        g->was_cut |= g->to > g->from && g->to < t->tb.nlines;
         g->from = g->to;
         g->shown = true;
     }

@@ -372,3 +372,10 @@ if long_doc table-start; then
     done
     if [ -z "$bad" ] && [ "$(grep -c '首行表头栏' "$T/table-start.txt")" = 1 ]; then pass "table-start: caption and header stay with the first row"; else fail "table-start: orphaned header" "$bad"; fi
 fi
+
+# Two spanning cells taller than a page ending on the same row, over empty
+# last rows: their texts continue (marked), are never repeated, and end.
+if long_doc span-pair; then
+    tokens span-pair J 3 100; tokens span-pair K 3 100; tokens span-pair I 3 4
+    continued_pages span-pair '[JK][0-9][0-9][0-9]' 丙栏 '续' 2
+fi

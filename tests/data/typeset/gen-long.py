@@ -116,3 +116,15 @@ for k in range(1, 41):
     b += f'    <tr><td>{k}</td><td>O{k:02d}{han(20, k)}</td></tr>\n'
 b += '  </table>\n</document>\n'
 write("table-start.xml", b)
+
+# 11. two spanning cells, each taller than a page, ending on the same row
+#     (once repeated each other's cut text without end), over rows whose
+#     last ones are empty (once refused as "a line taller than a page")
+b = head("span-pair")
+a = "<br/>".join(f"J{k:03d}{han(8, k)}" for k in range(1, 101))
+c = "<br/>".join(f"K{k:03d}{han(8, k + 3)}" for k in range(1, 101))
+b += '  <table widths="40mm 40mm 1*" header-rows="1">\n    <tr header="true"><td>甲栏</td><td>乙栏</td><td>丙栏</td></tr>\n'
+b += f'    <tr><td rowspan="5">{a}</td><td>I001</td><td>I002</td></tr>\n'
+b += f'    <tr><td rowspan="4">{c}</td><td>I003</td></tr>\n'
+b += '    <tr><td>I004</td></tr>\n    <tr><td/></tr>\n    <tr><td/></tr>\n  </table>\n</document>\n'
+write("span-pair.xml", b)
