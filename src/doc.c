@@ -38,14 +38,14 @@ static const doc_element doc_elements[] = {
     {"h4", "@block", "numbered:bool toc:bool bookmark:bool page-break-before:bool", true},
     {"p", "@block td item field", "indent:len align:enum(justify|left|center|right) font:s size:size bold:bool "
      "line-height:len space-before:len space-after:len color:color", true},
-    {"list", "@block", "type:enum(bullet|decimal|paren|circled|none)", false},
+    {"list", "@block td field", "type:enum(bullet|decimal|paren|circled|none)", false},
     {"item", "list", "", true},
     {"table", "@block", "widths:widths zebra:bool size:size header-rows:int align:enum(left|center|right) "
-     "font:s caption:s", false},
+     "font:s caption:s continued:s", false},
     {"tr", "table", "header:bool total:bool", false},
     {"td", "tr", "colspan:int rowspan:int align:enum(left|center|right|justify) valign:enum(top|middle|bottom) "
      "bold:bool fill:color", true},
-    {"form", "@block", "columns:int label-width:len size:size", false},
+    {"form", "@block", "columns:int label-width:len size:size continued:s", false},
     {"field", "form cover", "label:s span:int", true},
     {"check", "@block", "checked:bool", true},
     {"signature", "@block", "align:enum(left|right|center)", false},

@@ -39,10 +39,19 @@ typedef struct lay_font {
     unsigned flags;
 } lay_font;
 
+/* Where a paragraph of its own begins inside a text: a list item in a
+ * table cell, whose lines after the first hang under its text. */
+typedef struct lay_hang {
+    size_t first;        /* its first character */
+    float indent;        /* of its lines after the first */
+} lay_hang;
+
 /* A paragraph's characters and their broken lines. */
 typedef struct lay_text {
     tb_char *chars;
     size_t nchars, cap;
+    lay_hang *hangs;     /* paragraphs after the first, in order */
+    size_t nhangs, hangs_cap;
     tb_result tb;
     float line_h;        /* minimum line pitch */
     bool last_was_space; /* pending collapsed white space */
@@ -130,6 +139,7 @@ static int lay_style_id(lay *L, const lay_style *s)
 static void lay_text_free(lay_text *t)
 {
     or_free(t->chars);
+    or_free(t->hangs);
     tb_result_free(&t->tb);
     memset(t, 0, sizeof *t);
 }
@@ -224,6 +234,55 @@ static int lay_family(lay *L, xmlNodePtr n, const char *attr, int def)
 }
 
 static or_status lay_collect(lay *L, lay_text *t, xmlNodePtr parent, const lay_font *f);
+static void lay_list_marker(const char *type, int n, char *out, size_t size);
+static float lay_measure(lay *L, const char *utf8, const lay_font *f);
+
+static or_status lay_hang_at(lay *L, lay_text *t, float indent)
+{
+    if (or_grow(&t->hangs, &t->hangs_cap, t->nhangs + 1, sizeof *t->hangs) != 0)
+        return lay_nomem(L);
+    t->hangs[t->nhangs++] = (lay_hang){t->nchars, indent};
+    return OR_OK;
+}
+
+/* A list inside a cell: each item a line of its own that begins with its
+ * marker, its further lines hanging under its text. */
+static or_status lay_collect_list(lay *L, lay_text *t, xmlNodePtr list, const lay_font *f)
+{
+    const char *type = doc_attr(list, "type");
+    int n = 0;
+    or_status st = OR_OK;
+    for (xmlNodePtr item = list->children; item && st == OR_OK; item = item->next) {
+        if (!doc_is(item, "item"))
+            continue;
+        char marker[32];
+        lay_list_marker(type, ++n, marker, sizeof marker);
+        size_t mlen = strlen(marker);
+        bool full_width_end = mlen >= 3 && (unsigned char)marker[mlen - 3] >= 0xE0;
+        float gap = !*marker ? 0 : full_width_end ? 0.15f * f->size : 0.5f * f->size;
+        if (t->nchars > 0)
+            st = lay_put(L, t, '\n', f, 0, doc_line(item));
+        t->last_was_space = false;
+        if (st == OR_OK)
+            st = lay_hang_at(L, t, lay_measure(L, marker, f) + gap);
+        if (st == OR_OK)
+            st = lay_put_str(L, t, marker, f, doc_line(item));
+        if (st == OR_OK && gap > 0) {
+            lay_font g = *f;
+            g.flags = LS_BLANK;
+            st = lay_put(L, t, 0x3000, &g, gap, doc_line(item));
+        }
+        if (st == OR_OK)
+            st = lay_collect(L, t, item, f);
+    }
+    /* What follows the list starts a line of its own, not hanging. */
+    if (st == OR_OK && n > 0)
+        st = lay_put(L, t, '\n', f, 0, doc_line(list));
+    if (st == OR_OK && n > 0)
+        st = lay_hang_at(L, t, 0);
+    t->last_was_space = false;
+    return st;
+}
 
 static or_status lay_collect_node(lay *L, lay_text *t, xmlNodePtr k, const lay_font *f)
 {
@@ -252,6 +311,8 @@ static or_status lay_collect_node(lay *L, lay_text *t, xmlNodePtr k, const lay_f
         }
         return OR_OK;
     }
+    if (doc_is(k, "list"))
+        return lay_collect_list(L, t, k, f);
     if (doc_is(k, "b"))
         g.bold = true;
     else if (doc_is(k, "em"))
@@ -293,9 +354,49 @@ static or_status lay_break(lay *L, lay_text *t, float width, float first_indent,
     /* Trailing forced breaks and spaces carry no content. */
     while (t->nchars && (t->chars[t->nchars - 1].cp == '\n' || t->chars[t->nchars - 1].cp == ' '))
         t->nchars--;
-    if (tb_break(t->chars, t->nchars, &p, &t->tb) != 0)
-        return lay_nomem(L);
-    return OR_OK;
+    if (!t->nhangs) {
+        if (tb_break(t->chars, t->nchars, &p, &t->tb) != 0)
+            return lay_nomem(L);
+        return OR_OK;
+    }
+    /* Paragraphs of their own (list items) are broken one by one and
+     * their lines joined. */
+    t->tb.nlines = t->tb.npieces = 0;
+    tb_result part = {0};
+    or_status st = OR_OK;
+    for (size_t k = 0; k <= t->nhangs && st == OR_OK; k++) {
+        size_t from = k == 0 ? 0 : t->hangs[k - 1].first, to = k < t->nhangs ? t->hangs[k].first : t->nchars;
+        if (from > t->nchars)
+            from = t->nchars;
+        if (to > t->nchars)
+            to = t->nchars;
+        if (to <= from)
+            continue;
+        if (k > 0) {
+            p.first_indent = 0;
+            p.rest_indent = t->hangs[k - 1].indent;
+        }
+        if (tb_break(t->chars + from, to - from, &p, &part) != 0
+            || or_grow(&t->tb.pieces, &t->tb.pieces_cap, t->tb.npieces + part.npieces, sizeof *t->tb.pieces) != 0
+            || or_grow(&t->tb.lines, &t->tb.lines_cap, t->tb.nlines + part.nlines, sizeof *t->tb.lines) != 0) {
+            st = lay_nomem(L);
+            break;
+        }
+        for (size_t i = 0; i < part.nlines; i++) {
+            tb_line ln = part.lines[i];
+            ln.first_piece += t->tb.npieces;
+            ln.first_char += from;
+            ln.end_char += from;
+            t->tb.lines[t->tb.nlines++] = ln;
+        }
+        for (size_t i = 0; i < part.npieces; i++) {
+            tb_piece pc = part.pieces[i];
+            pc.first += from;
+            t->tb.pieces[t->tb.npieces++] = pc;
+        }
+    }
+    tb_result_free(&part);
+    return st;
 }
 
 static float lay_line_height(const lay_text *t, size_t i)
@@ -1139,6 +1240,39 @@ static or_status lay_chart(lay *L, xmlNodePtr n)
     return st;
 }
 
+/* Everything a <keep> may have to undo. */
+typedef struct lay_mark {
+    size_t npages, nops, nmarks, ntoc, nsections;
+    long page;
+    float y;
+    bool fresh;
+    int hnum[4];
+} lay_mark;
+
+static lay_mark lay_save(const lay *L)
+{
+    lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
+                  L->nsections, L->page, L->y, L->fresh, {0}};
+    memcpy(m.hnum, L->hnum, sizeof m.hnum);
+    return m;
+}
+
+static void lay_restore(lay *L, const lay_mark *m)
+{
+    dl_truncate(L->dl, m->npages, m->nops);
+    L->dl->nmarks = m->nmarks;
+    for (size_t i = m->ntoc; i < L->ntoc; i++)
+        or_free(L->toc[i].title);
+    L->ntoc = m->ntoc;
+    for (size_t i = m->nsections; i < L->nsections; i++)
+        or_free(L->sections[i].title);
+    L->nsections = m->nsections;
+    L->page = m->page;
+    L->y = m->y;
+    L->fresh = m->fresh;
+    memcpy(L->hnum, m->hnum, sizeof L->hnum);
+}
+
 /* --- tables and forms -------------------------------------------------------- */
 
 #define LAY_MAX_COLS 64
@@ -1150,6 +1284,8 @@ typedef struct lay_cell {
     tb_align align;
     int valign;            /* 0 top, 1 middle, 2 bottom */
     bool bold, has_fill;
+    bool repeat;           /* repeated with the continued mark when its row
+                              continues on another page (form labels) */
     dl_color fill;
     lay_text text;
     float natural;         /* one-line width, for auto columns */
@@ -1171,6 +1307,7 @@ typedef struct lay_table {
     size_t nrows, rows_cap;
     size_t header_rows;
     bool zebra;
+    const char *continued; /* marks the continued part of a split cell */
     lay_font font;
     float padx, pady, line_h;
 } lay_table;
@@ -1317,6 +1454,30 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
         else
             tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
     }
+    /* Shared in proportion to their widest lines, a column of short
+     * entries beside one of long text would be squeezed below a
+     * character: then each auto column first gets its content's width up to
+     * four characters, and what is left goes in proportion to the rest. */
+    float floor_w = 4 * tb->font.size + 2 * tb->padx, least = 0, beyond = 0;
+    bool squeezed = false;
+    for (int i = 0; i < n; i++) {
+        if (kind[i] != AUTO)
+            continue;
+        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
+        float min_w = want < floor_w ? want : floor_w;
+        squeezed |= tb->colw[i] < min_w - 0.01f;
+        least += min_w;
+        beyond += want - min_w;
+    }
+    if (squeezed && least <= auto_room) {
+        for (int i = 0; i < n; i++) {
+            if (kind[i] != AUTO)
+                continue;
+            float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
+            float min_w = want < floor_w ? want : floor_w;
+            tb->colw[i] = min_w + (beyond > 0 ? (auto_room - least) * (want - min_w) / beyond : 0);
+        }
+    }
     tb->colx[0] = 0;
     for (int i = 0; i < n; i++) {
         if (tb->colw[i] < tb->font.size + 2 * tb->padx - 0.01f) {
@@ -1449,6 +1610,447 @@ static float lay_rows_height(const lay_table *tb, size_t a, size_t b)
     return h;
 }
 
+/* --- row groups over pages ---------------------------------------------------
+ *
+ * Rows joined by rowspan (and a single row) that do not fit the room left
+ * are placed by parts, one part a page.  A part holds whole rows while they
+ * fit; a row taller than a whole page is cut between lines.  A cell that
+ * spans rows beyond a part is drawn on every page with its borders: on the
+ * next page its text is repeated followed by the continued mark (（续）)
+ * when the whole text was shown, or continues under the mark when it was
+ * cut (a cut text is never repeated, which could go on without end: once
+ * it has ended its box stays empty).  A form label (a cell marked `repeat`) is repeated the same way
+ * beside its continued value; other cells of a cut row simply continue. */
+
+typedef struct lay_gcell {
+    lay_cell *c;
+    lay_text marked;      /* the cell's text followed by the continued mark */
+    lay_text mark;        /* the mark alone: heads the rest of a cut text */
+    bool marks_built;
+    bool use_marked;      /* shows `marked` (a repeat) instead of its own text */
+    bool shown;           /* some of it is on an earlier page */
+    bool was_cut;         /* its text went on over a page break: never repeated */
+    size_t from;          /* first line of the shown text not drawn yet */
+    /* this page's part */
+    int s, e;             /* the rows [s, e) it covers from this part on; s < 0: done */
+    bool mark_line;       /* starts with the mark: it continues a cut text */
+    float need;           /* height its content needs, padding included */
+    bool in_part;         /* drawn in this part */
+    float box_top, box_h; /* relative to the part's top */
+    size_t to;            /* lines [from, to) go in this part */
+} lay_gcell;
+
+typedef struct lay_group {
+    lay_table *tb;
+    size_t r, end;        /* the rows of the group */
+    lay_gcell *g;
+    size_t ng;
+    size_t *by_end;       /* indices into g, ordered by the row after their last */
+    float *h;             /* heights of rows a.. of this part */
+    float *top;           /* top of row a + k relative to the part's top */
+    size_t body_index;    /* body rows before the group (zebra shading) */
+} lay_group;
+
+static bool lay_cell_repeats(const lay_cell *c) { return c->rowspan > 1 || c->repeat; }
+
+static const lay_text *lay_gcell_text(const lay_gcell *g) { return g->use_marked ? &g->marked : &g->c->text; }
+
+static float lay_lines_height(const lay_text *t, size_t a, size_t b)
+{
+    float h = 0;
+    for (size_t i = a; i < b; i++)
+        h += lay_line_height(t, i);
+    return h;
+}
+
+/* The texts a cell shows where it continues: its text with the mark after
+ * it, and the mark alone; broken to the cell's width. */
+static or_status lay_gcell_marks(lay *L, const lay_table *tb, lay_gcell *g)
+{
+    if (g->marks_built)
+        return OR_OK;
+    g->marks_built = true;
+    const lay_cell *c = g->c;
+    lay_font f = tb->font;
+    f.bold = c->bold;
+    g->marked.line_h = g->mark.line_h = tb->line_h;
+    if (c->text.nchars
+        && or_grow(&g->marked.chars, &g->marked.cap, c->text.nchars, sizeof *g->marked.chars) != 0)
+        return lay_nomem(L);
+    if (c->text.nchars)
+        memcpy(g->marked.chars, c->text.chars, c->text.nchars * sizeof *c->text.chars);
+    g->marked.nchars = c->text.nchars;
+    if (c->text.nhangs
+        && or_grow(&g->marked.hangs, &g->marked.hangs_cap, c->text.nhangs, sizeof *g->marked.hangs) != 0)
+        return lay_nomem(L);
+    /* (hangs past the trimmed end of the text are dropped) */
+    for (size_t i = 0; i < c->text.nhangs; i++)
+        if (c->text.hangs[i].first < c->text.nchars)
+            g->marked.hangs[g->marked.nhangs++] = c->text.hangs[i];
+    long line = doc_line(c->node ? c->node : tb->node);
+    float w = lay_cell_width(tb, c) - 2 * tb->padx;
+    /* The mark stays whole: smaller in a column too narrow for it, and on
+     * a line of its own when the text's last line has no room for it. */
+    float mark_w = lay_measure(L, tb->continued, &f);
+    if (mark_w > w) {
+        f.size *= 0.99f * w / mark_w;
+        mark_w = lay_measure(L, tb->continued, &f);
+    }
+    or_status st = OR_OK;
+    size_t nl = c->text.tb.nlines;
+    if (nl && c->text.tb.lines[nl - 1].width + mark_w > w) {
+        st = lay_put(L, &g->marked, '\n', &f, 0, line);
+        if (st == OR_OK && g->marked.nhangs)
+            st = lay_hang_at(L, &g->marked, 0);
+    }
+    if (st == OR_OK)
+        st = lay_put_str(L, &g->marked, tb->continued, &f, line);
+    if (st == OR_OK)
+        st = lay_put_str(L, &g->mark, tb->continued, &f, line);
+    if (st == OR_OK)
+        st = lay_break(L, &g->marked, w, 0, 0, c->align, 0);
+    if (st == OR_OK)
+        st = lay_break(L, &g->mark, w, 0, 0, c->align, 0);
+    return st;
+}
+
+/* Starts a part at row a: which cells it holds and what each must show. */
+static or_status lay_group_begin(lay *L, lay_group *G, size_t a)
+{
+    const lay_table *tb = G->tb;
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_gcell *g = &G->g[i];
+        int e = g->c->row + g->c->rowspan;
+        g->in_part = false;
+        if (e <= (int)a) {
+            g->s = g->e = -1;
+            continue;
+        }
+        g->s = g->c->row > (int)a ? g->c->row : (int)a;
+        g->e = e;
+        g->mark_line = false;
+        /* (an empty cell stays empty: there is nothing to mark) */
+        if (g->shown && lay_cell_repeats(g->c) && g->c->text.tb.nlines > 0) {
+            or_status st = lay_gcell_marks(L, tb, g);
+            if (st)
+                return st;
+            const lay_text *t = lay_gcell_text(g);
+            if (!g->was_cut && (g->from == 0 || g->from >= t->tb.nlines)) {
+                g->use_marked = true;   /* shown whole: repeat it, marked */
+                g->from = 0;
+            } else if (g->from < t->tb.nlines) {
+                g->mark_line = true;    /* cut: the rest under the mark */
+            }                           /* (a cut text that has ended: the box stays empty) */
+        }
+        const lay_text *t = lay_gcell_text(g);
+        g->need = lay_lines_height(t, g->from, t->tb.nlines) + (g->mark_line ? lay_text_height(&g->mark) : 0)
+                  + 2 * tb->pady;
+    }
+    return OR_OK;
+}
+
+/* Heights of rows a..end when all of them go in the part, computed as
+ * lay_table_prepare does (one-row cells, then spans stretching their last
+ * row); returns the part's height. */
+static float lay_group_heights(lay_group *G, size_t a)
+{
+    const lay_table *tb = G->tb;
+    size_t n = G->end - a;
+    for (size_t k = 0; k < n; k++)
+        G->h[k] = tb->line_h + 2 * tb->pady;
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->s >= 0 && g->e - g->s == 1 && g->need > G->h[g->s - (int)a])
+            G->h[g->s - (int)a] = g->need;
+    }
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->s < 0 || g->e - g->s == 1)
+            continue;
+        float have = 0;
+        for (int k = g->s; k < g->e; k++)
+            have += G->h[k - (int)a];
+        if (g->need > have)
+            G->h[g->e - 1 - (int)a] += g->need - have;
+    }
+    G->top[0] = 0;
+    for (size_t k = 0; k < n; k++)
+        G->top[k + 1] = G->top[k] + G->h[k];
+    return G->top[n];
+}
+
+/* How many whole rows from a fit `room` when the part ends after them:
+ * each row as tall as its own cells and the spans ending in it need.
+ * *next_h: the height the first row that does not fit would need. */
+static size_t lay_group_fit(lay_group *G, size_t a, float room, float *next_h)
+{
+    const lay_table *tb = G->tb;
+    size_t n = G->end - a;
+    for (size_t k = 0; k < n; k++)
+        G->h[k] = tb->line_h + 2 * tb->pady;
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->s >= 0 && g->e - g->s == 1 && g->need > G->h[g->s - (int)a])
+            G->h[g->s - (int)a] = g->need;
+    }
+    G->top[0] = 0;
+    size_t gi = 0;
+    for (size_t k = 0; k < n; k++) {
+        float hk = G->h[k];
+        for (; gi < G->ng && G->g[G->by_end[gi]].c->row + G->g[G->by_end[gi]].c->rowspan <= (int)(a + k + 1); gi++) {
+            const lay_gcell *g = &G->g[G->by_end[gi]];
+            if (g->s < 0 || g->e - g->s == 1)
+                continue;
+            float have = G->top[k] - G->top[g->s - (int)a] + hk;
+            if (g->need > have)
+                hk += g->need - have;
+        }
+        if (G->top[k] + hk > room + 0.01f) {
+            *next_h = hk;
+            return k;
+        }
+        G->h[k] = hk;
+        G->top[k + 1] = G->top[k] + hk;
+    }
+    *next_h = 0;
+    return n;
+}
+
+/* Lays the part out: rows a..last, row `last` ending at part_h; each cell
+ * takes the lines that fit its box.  Returns whether anything moves on
+ * (a whole row, or a line). */
+static bool lay_group_cut(lay_group *G, size_t a, size_t last, float part_h)
+{
+    const lay_table *tb = G->tb;
+    bool progress = last > a;
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_gcell *g = &G->g[i];
+        if (g->s < 0 || g->s > (int)last)
+            continue;
+        g->in_part = true;
+        g->box_top = G->top[g->s - (int)a];
+        g->box_h = (g->e <= (int)last ? G->top[g->e - (int)a] : part_h) - g->box_top;
+        const lay_text *t = lay_gcell_text(g);
+        float room = g->box_h - 2 * tb->pady - (g->mark_line ? lay_text_height(&g->mark) : 0);
+        float used = 0;
+        size_t to = g->from;
+        while (to < t->tb.nlines && used + lay_line_height(t, to) <= room + 0.01f)
+            used += lay_line_height(t, to++);
+        g->to = to;
+        progress |= to > g->from;
+    }
+    /* Row `last` ending here moves on too (its cells may be empty). */
+    bool row_done = true;
+    for (size_t i = 0; i < G->ng; i++) {
+        const lay_gcell *g = &G->g[i];
+        if (g->in_part && g->e == (int)last + 1 && g->to < lay_gcell_text(g)->tb.nlines)
+            row_done = false;
+    }
+    return progress || row_done;
+}
+
+/* line_cut: row `last` is cut between lines. */
+static or_status lay_group_paint(lay *L, lay_group *G, float y0, size_t last, bool line_cut)
+{
+    const lay_table *tb = G->tb;
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_gcell *g = &G->g[i];
+        if (!g->in_part)
+            continue;
+        const lay_cell *c = g->c;
+        const lay_row *row = &tb->rows[c->row];
+        dl_color fill;
+        bool filled = true;
+        if (c->has_fill)
+            fill = c->fill;
+        else if (row->header)
+            fill = lay_gray(0.88f);
+        else if (row->total)
+            fill = lay_gray(0.93f);
+        else if (tb->zebra && (G->body_index + (size_t)c->row - G->r) % 2 == 1)
+            fill = lay_gray(0.96f);
+        else
+            filled = false;
+        float x = L->m_left + tb->colx[c->col], w = lay_cell_width(tb, c);
+        float y = y0 + g->box_top, h = g->box_h;
+        if (dl_rect_add(L->dl, (size_t)L->page, x, lay_pdf_y(L, y + h), w, h, 0.5f, filled ? &fill : NULL) != 0)
+            return lay_nomem(L);
+        const lay_text *t = lay_gcell_text(g);
+        float ty = y + tb->pady;
+        if (g->mark_line && g->to > g->from)
+            for (size_t li = 0; li < g->mark.tb.nlines; li++) {
+                float lh = lay_line_height(&g->mark, li);
+                or_status st = lay_draw_line(L, (size_t)L->page, &g->mark, li, x + tb->padx, ty, lh);
+                if (st)
+                    return st;
+                ty += lh;
+            }
+        /* A text shown whole keeps its vertical alignment, unless its box
+         * is cut between lines (it goes on over the page); a cut text
+         * starts at the top so that it reads on from the page before. */
+        bool whole = !g->mark_line && g->from == 0 && g->to == t->tb.nlines && !(line_cut && g->e > (int)last);
+        float text_h = lay_lines_height(t, g->from, g->to);
+        if (whole && c->valign == 1)
+            ty = y + (h - text_h) / 2;
+        else if (whole && c->valign == 2)
+            ty = y + h - tb->pady - text_h;
+        for (size_t li = g->from; li < g->to; li++) {
+            float lh = lay_line_height(t, li);
+            or_status st = lay_draw_line(L, (size_t)L->page, t, li, x + tb->padx, ty, lh);
+            if (st)
+                return st;
+            ty += lh;
+        }
+        g->was_cut |= g->to > g->from && g->to < t->tb.nlines;
+        g->from = g->to;
+        g->shown = true;
+    }
+    return OR_OK;
+}
+
+typedef struct lay_end_key {
+    int end;
+    size_t index;
+} lay_end_key;
+
+static int lay_end_cmp(const void *pa, const void *pb)
+{
+    const lay_end_key *a = pa, *b = pb;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static void lay_group_free(lay_group *G)
+{
+    for (size_t i = 0; i < G->ng; i++) {
+        lay_text_free(&G->g[i].marked);
+        lay_text_free(&G->g[i].mark);
+    }
+    or_free(G->g);
+    or_free(G->by_end);
+    or_free(G->h);
+    or_free(G->top);
+}
+
+static or_status lay_table_header(lay *L, lay_table *tb);
+
+/* Places rows [r, end) (a row group, or one row) that do not fit the room
+ * left, part by part over as many pages as they need, the header repeated
+ * on each. */
+static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, size_t body_index, float head_h)
+{
+    lay_group G = {.tb = tb, .r = r, .end = end, .body_index = body_index};
+    size_t first = 0, stop;
+    while (first < tb->ncells && tb->cells[first].row < (int)r)
+        first++;
+    for (stop = first; stop < tb->ncells && tb->cells[stop].row < (int)end; stop++)
+        ;
+    G.ng = stop - first;
+    size_t n = end - r;
+    G.g = or_calloc(G.ng ? G.ng : 1, sizeof *G.g);
+    G.by_end = or_calloc(G.ng ? G.ng : 1, sizeof *G.by_end);
+    lay_end_key *keys = or_calloc(G.ng ? G.ng : 1, sizeof *keys);
+    G.h = or_calloc(n, sizeof *G.h);
+    G.top = or_calloc(n + 1, sizeof *G.top);
+    if (!G.g || !G.by_end || !keys || !G.h || !G.top) {
+        or_free(keys);
+        lay_group_free(&G);
+        return lay_nomem(L);
+    }
+    for (size_t i = 0; i < G.ng; i++) {
+        G.g[i].c = &tb->cells[first + i];
+        keys[i] = (lay_end_key){G.g[i].c->row + G.g[i].c->rowspan, i};
+    }
+    qsort(keys, G.ng, sizeof *keys, lay_end_cmp);
+    for (size_t i = 0; i < G.ng; i++)
+        G.by_end[i] = keys[i].index;
+    or_free(keys);
+
+    float full = lay_bottom(L) - L->m_top - head_h;
+    or_status st = OR_OK;
+    for (size_t a = r; a < end && st == OR_OK;) {
+        st = lay_group_begin(L, &G, a);
+        if (st)
+            break;
+        float room = lay_bottom(L) - L->y;
+        float all = lay_group_heights(&G, a);
+        size_t last;
+        float part_h;
+        bool line_cut = false;
+        if (all <= room + 0.01f) {
+            last = end - 1;
+            part_h = all;
+        } else {
+            float next_h;
+            size_t fit = a + lay_group_fit(&G, a, room, &next_h);
+            if (fit == end) {
+                last = end - 1;
+                part_h = G.top[n - (a - r)];
+            } else if (next_h > full + 0.01f || (fit == a && L->fresh)) {
+                last = fit;           /* a row taller than a page: cut it between lines */
+                part_h = room;
+                line_cut = true;
+            } else if (fit > a) {
+                last = fit - 1;       /* cut between rows */
+                part_h = G.top[fit - a];
+                for (size_t i = 0; i < G.ng; i++) {
+                    const lay_gcell *g = &G.g[i];
+                    if (g->s >= 0 && g->s <= (int)last && g->e > (int)fit
+                        && G.top[g->s - (int)a] + g->need > part_h)
+                        part_h = G.top[g->s - (int)a] + g->need;
+                }
+                if (part_h > room)
+                    part_h = room;
+            } else {
+                /* Not one row fits here, and the next one fits a page. */
+                st = lay_new_page(L);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                L->fresh = true;
+                continue;
+            }
+        }
+        if (!lay_group_cut(&G, a, last, part_h)) {
+            if (L->fresh) {
+                diag_error(L->d, L->path, doc_line(tb->node), "a table cell line taller than a page "
+                           "(expected smaller text)");
+                L->errors++;
+                st = OR_EINPUT;
+                break;
+            }
+            for (size_t i = 0; i < G.ng; i++)
+                G.g[i].in_part = false;
+            st = lay_new_page(L);
+            if (st == OR_OK)
+                st = lay_table_header(L, tb);
+            L->fresh = true;
+            continue;
+        }
+        st = lay_group_paint(L, &G, L->y, last, line_cut);
+        if (st)
+            break;
+        /* Row `last` is done when every cell that ends in it is. */
+        bool row_done = true;
+        for (size_t i = 0; i < G.ng; i++) {
+            const lay_gcell *g = &G.g[i];
+            if (g->in_part && g->e == (int)last + 1 && g->from < lay_gcell_text(g)->tb.nlines)
+                row_done = false;
+        }
+        a = row_done ? last + 1 : last;
+        L->y += part_h;
+        L->fresh = false;
+        if (a < end) {
+            st = lay_new_page(L);
+            if (st == OR_OK)
+                st = lay_table_header(L, tb);
+            L->fresh = true;   /* only the header so far */
+        }
+    }
+    lay_group_free(&G);
+    return st;
+}
+
 static or_status lay_table_header(lay *L, lay_table *tb)
 {
     if (!tb->header_rows)
@@ -1459,62 +2061,47 @@ static or_status lay_table_header(lay *L, lay_table *tb)
     return st;
 }
 
-/* One row taller than the room left: its cells continue on the next pages,
- * each cell cut between lines. */
-static or_status lay_table_split_row(lay *L, lay_table *tb, size_t r)
+/* A caption above its table, centred; a long one wraps. */
+static or_status lay_table_caption(lay *L, const lay_table *tb, const char *caption, long line)
 {
-    size_t *from = or_calloc(tb->ncells, sizeof *from), *to = or_calloc(tb->ncells, sizeof *to);
-    or_status st = OR_OK;
-    if (!from || !to) {
-        or_free(from);
-        or_free(to);
-        return lay_nomem(L);
+    lay_font f = tb->font;
+    f.bold = true;
+    f.family = L->fam_hei;
+    if (lay_measure(L, caption, &f) <= L->body_w) {
+        or_status st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + tb->line_h, caption, &f, 1,
+                                   NULL);
+        L->y += tb->line_h * 1.3f;
+        return st;
     }
-    for (;;) {
-        float avail = lay_bottom(L) - L->y - 2 * tb->pady;
-        float used = 0;
-        bool done = true, progress = false;
-        for (size_t i = 0; i < tb->ncells; i++) {
-            lay_cell *c = &tb->cells[i];
-            if (c->row != (int)r)
-                continue;
-            float h = 0;
-            size_t li = from[i];
-            while (li < c->text.tb.nlines && h + lay_line_height(&c->text, li) <= avail + 0.01f)
-                h += lay_line_height(&c->text, li++);
-            to[i] = li;
-            progress |= li > from[i];
-            done &= li == c->text.tb.nlines;
-            if (h > used)
-                used = h;
-        }
-        if (!progress && L->fresh) {
-            diag_error(L->d, L->path, doc_line(tb->node), "a table cell line taller than a page (expected smaller text)");
-            st = OR_EINPUT;
-            break;
-        }
-        if (progress) {
-            float seg = done ? used + 2 * tb->pady : lay_bottom(L) - L->y;
-            st = lay_table_draw(L, tb, r, r + 1, L->y, seg, from, to, 0);
-            if (st)
-                break;
-            L->y += seg;
-            L->fresh = false;
-        }
-        if (done)
-            break;
-        for (size_t i = 0; i < tb->ncells; i++)
-            from[i] = to[i];
-        st = lay_new_page(L);
+    lay_text t = {0};
+    t.line_h = tb->line_h;
+    or_status st = lay_put_str(L, &t, caption, &f, line);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, 0, 0, TB_CENTER, 0);
+    for (size_t i = 0; st == OR_OK && i < t.tb.nlines; i++) {
+        float size = t.tb.lines[i].max_size;
+        float step = i + 1 < t.tb.nlines ? tb->line_h : tb->line_h * 1.3f;
+        st = lay_need(L, step);
         if (st == OR_OK)
-            st = lay_table_header(L, tb);
-        if (st)
-            break;
-        L->fresh = true;   /* only the header so far */
+            st = lay_draw_line(L, (size_t)L->page, &t, i, L->m_left, L->y + tb->line_h - size * 0.86f, size);
+        L->y += step;
+        L->fresh = false;
     }
-    or_free(from);
-    or_free(to);
+    lay_text_free(&t);
     return st;
+}
+
+/* The height of a caption, for keeping it with the table's first rows. */
+static float lay_caption_height(lay *L, const lay_table *tb, const char *caption)
+{
+    if (!caption)
+        return 0;
+    lay_font f = tb->font;
+    f.bold = true;
+    f.family = L->fam_hei;
+    float w = lay_measure(L, caption, &f);
+    float lines = w <= L->body_w ? 1 : ceilf(w / L->body_w);
+    return tb->line_h * 1.3f + (lines - 1) * tb->line_h;
 }
 
 static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
@@ -1526,27 +2113,31 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         return st;
     }
     float head_h = lay_rows_height(tb, 0, tb->header_rows);
-    float cap_h = caption ? tb->line_h * 1.3f : 0;
+    /* Header rows taller than half a page are not repeated: they are laid
+     * out once, as the first rows. */
+    if (head_h > (lay_bottom(L) - L->m_top) / 2) {
+        tb->header_rows = 0;
+        head_h = 0;
+    }
+    float cap_h = lay_caption_height(L, tb, caption);
     float first = tb->header_rows < tb->nrows ? tb->rows[tb->header_rows].h : 0;
     if (first > 3 * tb->line_h)
         first = 3 * tb->line_h;
-    st = lay_need(L, cap_h + head_h + first);
+    float page_room = lay_bottom(L) - L->m_top;
+    st = lay_need(L, cap_h + head_h + first < page_room ? cap_h + head_h + first : page_room);
     if (st)
         return st;
+    lay_mark start = lay_save(L);
     if (caption) {
-        lay_font f = tb->font;
-        f.bold = true;
-        f.family = L->fam_hei;
-        st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w / 2, L->y + tb->line_h, caption, &f, 1, NULL);
+        st = lay_table_caption(L, tb, caption, line);
         if (st)
             return st;
-        L->y += cap_h;
     }
     st = lay_table_header(L, tb);
     bool only_header = true;
     size_t body_index = 0;
     for (size_t r = tb->header_rows; r < tb->nrows && st == OR_OK;) {
-        /* A unit: rows joined by row spans, which must stay on one page. */
+        /* A unit: rows joined by row spans, kept on one page when they fit. */
         size_t end = r + 1;
         for (size_t i = 0; i < tb->ncells; i++) {
             const lay_cell *c = &tb->cells[i];
@@ -1555,14 +2146,27 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         }
         float h = lay_rows_height(tb, r, end);
         float full = lay_bottom(L) - L->m_top - head_h;
+        float room = lay_bottom(L) - L->y;
         if (L->y + h > lay_bottom(L) + 0.01f) {
-            if (h <= full + 0.01f || end - r > 1) {
-                if (h > full + 0.01f) {
-                    diag_error(L->d, L->path, line, "table rows %zu–%zu are joined by rowspan and together taller "
-                               "than a page (expected a row group that fits on one page)", r + 1, end);
-                    L->errors++;
-                    return OR_EINPUT;
-                }
+            /* A group that fits a fresh page moves there, unless that
+             * would leave more than half of this page empty: then it is
+             * cut between its rows, as a group taller than a page is. */
+            bool fill = end - r > 1 && room > full / 2 && tb->rows[r].h <= room + 0.01f;
+            bool moves = h <= full + 0.01f && !fill;
+            /* Nothing of the body would stay under the caption and header
+             * (the first row moves on): the table starts on the next page. */
+            bool row_here = tb->rows[r].h <= room + 0.01f || tb->rows[r].h > full + 0.01f;
+            if (only_header && !start.fresh && start.page == L->page && (moves || !row_here)) {
+                lay_restore(L, &start);
+                st = lay_new_page(L);
+                start = lay_save(L);
+                if (st == OR_OK && caption)
+                    st = lay_table_caption(L, tb, caption, line);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                continue;
+            }
+            if (moves) {
                 if (!only_header || !L->fresh) {
                     st = lay_new_page(L);
                     if (st == OR_OK)
@@ -1571,10 +2175,10 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
                         return st;
                 }
             } else {
-                st = lay_table_split_row(L, tb, r);
-                r = end;
-                body_index++;
+                st = lay_table_group(L, tb, r, end, body_index, head_h);
+                body_index += end - r;
                 only_header = false;
+                r = end;
                 continue;
             }
         }
@@ -1598,6 +2202,13 @@ static lay_font lay_table_font(lay *L, xmlNodePtr n)
     return f;
 }
 
+/* The mark after a cell's text where it continues on the next page. */
+static const char *lay_continued_mark(xmlNodePtr n)
+{
+    const char *mark = doc_attr(n, "continued");
+    return mark ? mark : "（续）";
+}
+
 static void lay_table_metrics(lay_table *tb)
 {
     tb->padx = tb->font.size * 0.4f;
@@ -1607,7 +2218,8 @@ static void lay_table_metrics(lay_table *tb)
 
 static or_status lay_table_block(lay *L, xmlNodePtr n)
 {
-    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false)};
+    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false),
+                    .continued = lay_continued_mark(n)};
     tb.font = lay_table_font(L, n);
     lay_table_metrics(&tb);
     or_status st = OR_OK;
@@ -1669,7 +2281,7 @@ static or_status lay_table_block(lay *L, xmlNodePtr n)
 /* A key-value form is a table: label cells shaded, value cells beside them. */
 static or_status lay_form(lay *L, xmlNodePtr n)
 {
-    lay_table tb = {.node = n};
+    lay_table tb = {.node = n, .continued = lay_continued_mark(n)};
     tb.font = lay_table_font(L, n);
     lay_table_metrics(&tb);
     int columns = doc_attr_int(n, "columns", 2);
@@ -1705,7 +2317,8 @@ static or_status lay_form(lay *L, xmlNodePtr n)
         label = &tb.cells[tb.ncells - 2];
         const char *lt = doc_attr(k, "label");
         *label = (lay_cell){.literal = lt ? lt : "", .row = (int)tb.nrows - 1, .colspan = 1, .rowspan = 1,
-                            .align = TB_CENTER, .valign = 1, .bold = true, .has_fill = true, .fill = lay_gray(0.92f)};
+                            .align = TB_CENTER, .valign = 1, .bold = true, .has_fill = true, .fill = lay_gray(0.92f),
+                            .repeat = true};
         value->node = k;
         value->row = (int)tb.nrows - 1;
         value->colspan = span * 2 - 1;
@@ -1768,8 +2381,13 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
         or_status st = lay_collect(L, &t, k, &vf);
         if (st == OR_OK)
             st = lay_break(L, &t, value_w, 0, 0, TB_CENTER, 0);
+        /* A value kept on one page when it fits one; a longer one goes on
+         * over the next page (the cover then takes two). */
+        float text_h = (float)t.tb.nlines * lh;
+        if (text_h > lay_bottom(L) - L->m_top)
+            text_h = 2 * lh;
         if (st == OR_OK)
-            st = lay_need(L, lay_text_height(&t) > lh ? lay_text_height(&t) : lh);
+            st = lay_need(L, text_h > lh ? text_h : lh);
         float top = L->y;
         const char *label = doc_attr(k, "label");
         if (st == OR_OK && label) {
@@ -1778,6 +2396,10 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
             st = lay_text_at(L, (size_t)L->page, x + label_w, top + lh * 0.7f, text, &lf, 2, NULL);
         }
         for (size_t i = 0; st == OR_OK && i < t.tb.nlines; i++) {
+            if (i > 0)
+                st = lay_need(L, lh);
+            if (st)
+                break;
             float line_top = L->y;
             st = lay_draw_line(L, (size_t)L->page, &t, i, x + label_w, line_top, lh);
             float uy = line_top + lh * 0.7f + 4;
@@ -1785,6 +2407,7 @@ static or_status lay_cover_fields(lay *L, xmlNodePtr first)
                                            lay_pdf_y(L, uy), 0.6f, DL_BLACK) != 0)
                 st = lay_nomem(L);
             L->y += lh;
+            L->fresh = false;
         }
         if (st == OR_OK && t.tb.nlines == 0)
             L->y += lh;
@@ -1943,27 +2566,79 @@ static xmlNodePtr lay_child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-/* Draws one running head (header or footer) on `page` at `baseline`. */
+/* Cuts `s` to fit `max_w` with an ellipsis after what is kept. */
+static or_status lay_fit_width(lay *L, const char *s, const lay_font *f, float max_w, buf *out)
+{
+    float ell = lay_measure(L, "…", f), w = 0;
+    size_t len = strlen(s), pos = 0;
+    buf_reset(out);
+    while (pos < len) {
+        size_t at = pos;
+        utf8_next(s, len, &pos, NULL);
+        char one[8] = {0};
+        memcpy(one, s + at, pos - at < 7 ? pos - at : 7);
+        float cw = lay_measure(L, one, f);
+        if (w + cw + ell > max_w)
+            break;
+        w += cw;
+        buf_append(out, s + at, pos - at);
+    }
+    buf_puts(out, "…");
+    return out->failed ? lay_nomem(L) : OR_OK;
+}
+
+/* Draws one running head (header or footer) on `page` at `baseline`.  A
+ * field too long for its place (a long title or section) is cut with an
+ * ellipsis so that left and right never run into each other. */
 static or_status lay_running(lay *L, xmlNodePtr spec, const char *const defaults[5], size_t page, float baseline,
                              const lay_font *f, buf *tmp)
 {
     static const char *const keys[] = {"left", "center", "right", "outer", "inner"};
     bool odd = lay_logical(L, page) % 2 == 1;
     float inset = L->gbt ? f->size : 0;
-    for (int i = 0; i < 5; i++) {
+    char *text[5] = {NULL};
+    int side[5];
+    float width[5] = {0}, side_w[3] = {0};
+    or_status st = OR_OK;
+    for (int i = 0; i < 5 && st == OR_OK; i++) {
         const char *tmpl = spec ? doc_attr(spec, keys[i]) : defaults[i];
         if (!tmpl || !*tmpl)
             continue;
-        or_status st = lay_fields(L, tmpl, page, tmp);
+        st = lay_fields(L, tmpl, page, tmp);
         if (st)
-            return st;
-        int side = i == 0 ? 0 : i == 1 ? 1 : i == 2 ? 2 : (i == 3) == odd ? 2 : 0;
-        float x = side == 0 ? L->m_left + inset : side == 1 ? L->m_left + L->body_w / 2 : L->m_left + L->body_w - inset;
-        st = lay_text_at(L, page, x, baseline, buf_cstr(tmp), f, side, NULL);
-        if (st)
-            return st;
+            break;
+        text[i] = or_strdup(buf_cstr(tmp));
+        if (!text[i]) {
+            st = lay_nomem(L);
+            break;
+        }
+        side[i] = i == 0 ? 0 : i == 1 ? 1 : i == 2 ? 2 : (i == 3) == odd ? 2 : 0;
+        width[i] = lay_measure(L, text[i], f);
+        side_w[side[i]] += width[i];
     }
-    return OR_OK;
+    float room = L->body_w - 2 * inset, gap = 2 * f->size;
+    float max_w[3] = {room, room, room};
+    if (side_w[0] > 0 && side_w[2] > 0 && side_w[0] + side_w[2] + gap > room) {
+        float half = (room - gap) / 2;
+        max_w[0] = side_w[2] <= half ? room - gap - side_w[2] : side_w[0] <= half ? side_w[0] : half;
+        max_w[2] = room - gap - (side_w[0] < max_w[0] ? side_w[0] : max_w[0]);
+    }
+    for (int i = 0; i < 5 && st == OR_OK; i++) {
+        if (!text[i])
+            continue;
+        const char *shown = text[i];
+        if (width[i] > max_w[side[i]] + 0.01f) {
+            st = lay_fit_width(L, text[i], f, max_w[side[i]], tmp);
+            shown = buf_cstr(tmp);
+        }
+        float x = side[i] == 0 ? L->m_left + inset : side[i] == 1 ? L->m_left + L->body_w / 2
+                                                                    : L->m_left + L->body_w - inset;
+        if (st == OR_OK)
+            st = lay_text_at(L, page, x, baseline, shown, f, side[i], NULL);
+    }
+    for (int i = 0; i < 5; i++)
+        or_free(text[i]);
+    return st;
 }
 
 static or_status lay_decorate(lay *L)
@@ -2012,50 +2687,28 @@ static or_status lay_decorate(lay *L)
 
 /* --- blocks ---------------------------------------------------------------- */
 
-/* Everything a <keep> may have to undo. */
-typedef struct lay_mark {
-    size_t npages, nops, nmarks, ntoc, nsections;
-    long page;
-    float y;
-    bool fresh;
-    int hnum[4];
-} lay_mark;
-
-static lay_mark lay_save(const lay *L)
-{
-    lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
-                  L->nsections, L->page, L->y, L->fresh, {0}};
-    memcpy(m.hnum, L->hnum, sizeof m.hnum);
-    return m;
-}
-
-static void lay_restore(lay *L, const lay_mark *m)
-{
-    dl_truncate(L->dl, m->npages, m->nops);
-    L->dl->nmarks = m->nmarks;
-    for (size_t i = m->ntoc; i < L->ntoc; i++)
-        or_free(L->toc[i].title);
-    L->ntoc = m->ntoc;
-    for (size_t i = m->nsections; i < L->nsections; i++)
-        or_free(L->sections[i].title);
-    L->nsections = m->nsections;
-    L->page = m->page;
-    L->y = m->y;
-    L->fresh = m->fresh;
-    memcpy(L->hnum, m->hnum, sizeof L->hnum);
-}
-
 static or_status lay_keep(lay *L, xmlNodePtr n)
 {
     lay_mark m = lay_save(L);
     or_status st = lay_blocks(L, n);
     if (st || L->page == m.page || m.fresh || m.page < 0)
         return st;
-    /* It ran over a page: start it on a fresh page instead (it may still
-     * run over when it is taller than a page). */
+    /* Over three pages or more it is taller than a page: a fresh page
+     * would not hold it either, and it stays in the flow where it is. */
+    if (L->page - m.page >= 2)
+        return OR_OK;
+    /* It ran over a page: start it on a fresh page instead. */
     lay_restore(L, &m);
     st = lay_new_page(L);
-    return st ? st : lay_blocks(L, n);
+    if (st)
+        return st;
+    lay_mark fresh = lay_save(L);
+    st = lay_blocks(L, n);
+    if (st || L->page == fresh.page)
+        return st;
+    /* Taller than a page after all: back to where it stood, in the flow. */
+    lay_restore(L, &m);
+    return lay_blocks(L, n);
 }
 
 static or_status lay_toc_add(lay *L, int level, const char *title, size_t page)

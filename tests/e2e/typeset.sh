@@ -187,3 +187,195 @@ if [ "$last1" = "第一页的正文。" ] && pdftotext -f 2 -l 2 "$T/chain.pdf" 
 else
     fail "heading chain" "page 1 ends with '$last1'"
 fi
+
+# --- content that grows with the data is laid out, never refused ------------
+# Each document (tests/data/typeset/gen-long.py wrote them) carries tokens, a
+# letter prefix and digits, each put in exactly once: every one must come
+# out exactly once (no text lost or doubled), and pages that continue a row
+# group repeat the header and mark the repeated spanning cells with （续）.
+long_doc() {   # name: typesets $D/name.xml into $T/name.pdf and checks the PDF
+    if "$BIN" typeset -q "$D/$1.xml" -o "$T/$1.pdf" 2>"$T/$1.err"; then
+        pass "$1 typesets"
+    else
+        fail "$1 typesets" "$(head -n 3 "$T/$1.err")"
+        return 1
+    fi
+    expect "$1 passes qpdf --check" qpdf --check "$T/$1.pdf"
+    pdftotext "$T/$1.pdf" "$T/$1.txt" 2>/dev/null
+    npages=$(pdfinfo "$T/$1.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+}
+tokens() {   # doc prefix digits count [times]: tokens prefix1..count appear `times` each, no others
+    grep -o "$2[0-9]\{$3\}" "$T/$1.txt" | sort | uniq -c | awk -v p="$2" -v w="$3" -v n="$4" -v t="${5:-1}" '
+        { seen[$2] = $1 }
+        END {
+            bad = 0
+            for (i = 1; i <= n; i++) {
+                k = sprintf("%s%0" w "d", p, i)
+                if (seen[k] + 0 != t) { printf "%s %d times; ", k, seen[k]; bad++ }
+                delete seen[k]
+            }
+            for (k in seen) { printf "%s unexpected; ", k; bad++ }
+            exit bad > 0
+        }' > "$T/tokens.txt"
+    if [ $? -eq 0 ]; then pass "$1: $4 tokens $2… each ${5:-1}×"; else fail "$1: tokens $2…" "$(head -c 300 "$T/tokens.txt")"; fi
+}
+page_txt() { pdftotext -f "$2" -l "$2" "$T/$1.pdf" "$T/page.txt" 2>/dev/null; }
+count_in() { grep -o "$1" "$T/page.txt" | wc -l | tr -d ' '; }
+# Per page that holds rows (regex $2): the header text $3 must be there, and
+# on every such page but the group's first one the spanning text $4 followed
+# (possibly on the next line) by （续）, at least $5 marks; the group's
+# first page has no mark unless $6 is "after-another" (a group before it
+# ends there).
+continued_pages() {   # doc rows-regex header label marks [after-another]
+    doc=$1; rows=$2; header=$3; label=$4; want=$5; first_marks=${6:-}
+    p=1; seen=0; cont=0; bad=""
+    while [ "$p" -le "$npages" ]; do
+        page_txt "$doc" "$p"
+        if grep -q "$rows" "$T/page.txt"; then
+            [ "$(count_in "$header")" -ge 1 ] || bad="$bad page $p lacks the header '$header';"
+            if [ "$seen" -eq 0 ]; then
+                [ "$(count_in '续')" -eq 0 ] || [ -n "$first_marks" ] || bad="$bad page $p (the group's first) has a mark;"
+            else
+                [ "$(count_in '（续）')" -ge "$want" ] || bad="$bad page $p has $(count_in '（续）') marks (expected $want);"
+                tr -d '\n' < "$T/page.txt" | grep -q "$label" || bad="$bad page $p lacks '$label';"
+                cont=$((cont + 1))
+            fi
+            seen=$((seen + 1))
+        fi
+        p=$((p + 1))
+    done
+    if [ -z "$bad" ] && [ "$cont" -ge 1 ]; then pass "$doc: header and marked spanning cells on all $cont continued pages"; else fail "$doc: continued pages" "$cont continued;$bad"; fi
+}
+
+# Three rows of 40 lines joined by rowspan, in the middle of a page: taller
+# than a page together, each fitting one, so each row goes whole on a page.
+if long_doc rowspan-mid; then
+    tokens rowspan-mid R1L 2 40; tokens rowspan-mid R2L 2 40; tokens rowspan-mid R3L 2 40
+    tokens rowspan-mid X 4 2; tokens rowspan-mid T 4 1; tokens rowspan-mid P 2 7
+    continued_pages rowspan-mid 'R[123]L[0-9][0-9]' 明细说明栏 '跨行标签甲' 2
+    # no row cut: each row's 40 lines on one page
+    ok=1
+    for r in 1 2 3; do
+        p=1; on=0
+        while [ "$p" -le "$npages" ]; do page_txt rowspan-mid "$p"; grep -q "R${r}L" "$T/page.txt" && on=$((on + 1)); p=$((p + 1)); done
+        [ "$on" -eq 1 ] || ok=0
+    done
+    if [ "$ok" = 1 ]; then pass "rowspan-mid: rows that fit a page are not cut"; else fail "rowspan-mid: a row fitting a page was cut"; fi
+    page_txt rowspan-mid 1
+    if grep -q 'P07' "$T/page.txt" && grep -q '表1' "$T/page.txt"; then pass "rowspan-mid: the table starts on the page of the text before it"; else fail "rowspan-mid: table start"; fi
+fi
+
+# A spanning cell of 120 lines over three short rows (its text continues
+# under the mark), then a short label over 70 rows (repeated with the mark).
+if long_doc rowspan-tall; then
+    tokens rowspan-tall S 3 120; tokens rowspan-tall A 3 3; tokens rowspan-tall B 3 70
+    continued_pages rowspan-tall 'S[0-9][0-9][0-9]' 明细说明栏 '1' 2
+    continued_pages rowspan-tall 'B[0-9][0-9][0-9]' 明细说明栏 '跨行标签乙（续）' 2 after-another
+fi
+
+# An acceptance-like checklist of six systems: groups of 12, 6, 18 and 12
+# rows under spanning 序号 and 合同条款 cells.
+if long_doc six-systems; then
+    tokens six-systems M 3 48
+    ndates=$(grep -o 'D[0-9]\{5\}' "$T/six-systems.txt" | sort -u | wc -l | tr -d ' ')
+    nall=$(grep -o 'D[0-9]\{5\}' "$T/six-systems.txt" | wc -l | tr -d ' ')
+    if [ "$ndates" = 528 ] && [ "$nall" = 528 ]; then pass "six-systems: 528 dates each once"; else fail "six-systems: dates" "$ndates distinct, $nall in all (expected 528)"; fi
+    # A page whose first row is not the first of its group continues the
+    # group: header, and both spanning cells marked.
+    p=1; bad=""; conts=0
+    while [ "$p" -le "$npages" ]; do
+        page_txt six-systems "$p"
+        first=$(grep -o 'M[0-9]\{3\}' "$T/page.txt" | head -n 1)
+        if [ -n "$first" ]; then
+            grep -q '佐证材料' "$T/page.txt" || bad="$bad page $p lacks the header;"
+            case $first in
+                M001|M013|M019|M037) [ "$(count_in '（续）')" -eq 0 ] || bad="$bad page $p starts a group but has marks;" ;;
+                *) conts=$((conts + 1)); [ "$(count_in '（续）')" -eq 2 ] || bad="$bad page $p has $(count_in '（续）') marks (expected 2);" ;;
+            esac
+        fi
+        p=$((p + 1))
+    done
+    if [ -z "$bad" ] && [ "$conts" -ge 3 ]; then pass "six-systems: $conts continued pages with header and two marks"; else fail "six-systems: continued pages" "$conts;$bad"; fi
+fi
+
+# A form field of 5,000 characters: its label repeats, marked, beside the
+# continued value.
+if long_doc form-long; then
+    tokens form-long F 4 50; tokens form-long Q 4 3
+    p=1; bad=""; conts=0
+    while [ "$p" -le "$npages" ]; do
+        page_txt form-long "$p"
+        if grep -q 'F[0-9]\{4\}' "$T/page.txt"; then
+            tr -d '\n' < "$T/page.txt" > "$T/flat.txt"
+            if grep -q 'F0001' "$T/page.txt"; then
+                grep -q '详细说明' "$T/flat.txt" && ! grep -q '续' "$T/flat.txt" || bad="$bad page $p;"
+            else
+                conts=$((conts + 1))
+                # (pdftotext interleaves the label's lines with the value's)
+                grep -q '详细说明' "$T/flat.txt" && [ "$(count_in '（续）')" -eq 1 ] || bad="$bad page $p lacks 详细说明 and （续）;"
+            fi
+        fi
+        p=$((p + 1))
+    done
+    if [ -z "$bad" ] && [ "$conts" -ge 1 ]; then pass "form-long: label repeated with （续） on $conts continued pages"; else fail "form-long: label" "$conts;$bad"; fi
+fi
+
+# A cover field of 2,000 characters goes on over pages inside the type area.
+if long_doc cover-long; then
+    tokens cover-long C 3 40; tokens cover-long E 4 1; tokens cover-long T 4 1
+    if grep -q '第 1 页 共 1 页' "$T/cover-long.txt"; then pass "cover-long: the cover pages stay unnumbered"; else fail "cover-long: numbering" "$(grep '页' "$T/cover-long.txt")"; fi
+fi
+
+# A list of 200 items in a table cell, over pages under the repeated header.
+if long_doc list-cell; then
+    tokens list-cell L 3 200; tokens list-cell G 4 2
+    p=1; with=0; head=0
+    while [ "$p" -le "$npages" ]; do
+        page_txt list-cell "$p"
+        if grep -q 'L[0-9]\{3\}' "$T/page.txt"; then with=$((with + 1)); grep -q '清单明细栏' "$T/page.txt" && head=$((head + 1)); fi
+        p=$((p + 1))
+    done
+    if [ "$with" -ge 3 ] && [ "$head" = "$with" ]; then pass "list-cell: header on all $with pages"; else fail "list-cell: header" "$head of $with"; fi
+    if grep -q '^200\. *L200' "$T/list-cell.txt" && grep -q '^1\. *L001' "$T/list-cell.txt"; then pass "list-cell: items carry their numbers"; else fail "list-cell: markers" "$(grep -m 2 'L00[12]' "$T/list-cell.txt")"; fi
+fi
+
+# A keep block of three pages stays where it is (page 1 is not left blank).
+if long_doc keep-long; then
+    tokens keep-long K 4 45; tokens keep-long Z 4 2
+    page_txt keep-long 1
+    if grep -q 'K0001' "$T/page.txt" && [ "$npages" -eq 3 ]; then pass "keep-long: a keep block taller than a page flows from where it stands"; else fail "keep-long: flow" "$npages pages; page 1: $(head -c 200 "$T/page.txt")"; fi
+fi
+
+# A 300-character heading, a 150-character caption, eight long signatures;
+# the running head cuts the heading with an ellipsis.
+if long_doc long-misc; then
+    tokens long-misc H 4 1 2; tokens long-misc V 4 2; tokens long-misc N 3 8; tokens long-misc T 4 2
+    page_txt long-misc 1
+    if head -n 3 "$T/page.txt" | grep -q '^H0001.*…$'; then pass "long-misc: running head cut with …"; else fail "long-misc: running head" "$(head -n 1 "$T/page.txt")"; fi
+fi
+
+# A table without widths: a short column beside 3,000 characters.
+if long_doc auto-widths; then
+    tokens auto-widths W 3 60
+fi
+
+# A first row that moves to the next page takes the caption and header with
+# it (none left alone at the foot of a page); header rows taller than half a
+# page are set once, not repeated.
+if long_doc table-start; then
+    tokens table-start Y 2 20; tokens table-start U 2 30; tokens table-start O 2 40
+    p=1; bad=""
+    while [ "$p" -le "$npages" ]; do
+        page_txt table-start "$p"
+        if grep -q '首行表头栏' "$T/page.txt" && ! grep -q 'Y01' "$T/page.txt"; then bad="$bad page $p has the header without the first row;"; fi
+        p=$((p + 1))
+    done
+    if [ -z "$bad" ] && [ "$(grep -c '首行表头栏' "$T/table-start.txt")" = 1 ]; then pass "table-start: caption and header stay with the first row"; else fail "table-start: orphaned header" "$bad"; fi
+fi
+
+# Two spanning cells taller than a page ending on the same row, over empty
+# last rows: their texts continue (marked), are never repeated, and end.
+if long_doc span-pair; then
+    tokens span-pair J 3 100; tokens span-pair K 3 100; tokens span-pair I 3 4
+    continued_pages span-pair '[JK][0-9][0-9][0-9]' 丙栏 '续' 2
+fi
