@@ -14,9 +14,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag alloc buf arena atomicout utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render
+LIB_MODULES := diag alloc buf arena atomicout utf8 personal datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render
 
-TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records textbreak facts template
+TEST_NAMES  := utf8 personal datetime buf calendar period chart fonts pdfout records textbreak facts template
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).

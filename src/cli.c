@@ -39,7 +39,7 @@ static const char cli_usage[] =
     "  fonts                        list the font families and check their files\n"
     "  check --data DIR             validate the records of a data set\n"
     "  facts --data DIR --period P  compute the contract's figures and KPI for period P\n"
-    "        [--today YYYY-MM-DD] [--format xml|json] [--rules FILE] [-o FILE]\n"
+    "        [--today YYYY-MM-DD] [--format xml|json] [--rules FILE] [-o FILE] [--unmasked]\n"
     "        P: " PERIOD_FORMS "\n"
     "  render DOC --data DIR --period P -o OUT.pdf\n"
     "        [--today YYYY-MM-DD] [--rules FILE] [--fonts FILE] [--param NAME=VALUE]\n"
@@ -235,6 +235,7 @@ static int cli_fonts(int argc, char **argv)
 typedef struct cli_facts_opts {
     const char *data, *period, *today, *format, *rules, *output;
     bool quiet;
+    bool unmasked;   /* facts only: personal numbers whole */
 } cli_facts_opts;
 
 static int cli_facts_parse(int argc, char **argv, cli_facts_opts *o)
@@ -254,6 +255,8 @@ static int cli_facts_parse(int argc, char **argv, cli_facts_opts *o)
             *slot = argv[i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+        } else if (strcmp(a, "--unmasked") == 0 && strcmp(argv[1], "facts") == 0) {
+            o->unmasked = true;
         } else if (a[0] == '-') {
             return cli_usage_error("unknown option %s", a);
         } else {
@@ -321,7 +324,10 @@ static int cli_facts(int argc, char **argv)
     if (st == OR_OK)
         st = facts_compute(&f, ds.records, ds.cal, ds.rules, &p, &d);
     if (st == OR_OK)
-        st = facts_write(f, fmt, &out, &d);
+        st = facts_write_masking(f, fmt, o.unmasked, &out, &d);
+    if (st == OR_OK && o.unmasked)
+        fprintf(stderr, "opsreport: personal numbers are NOT masked in these facts (--unmasked): "
+                        "for the vendor's internal use only\n");
     if (st == OR_OK) {
         for (size_t i = 0; i < f->n_warnings; i++)
             diag_warn(&d, NULL, 0, "%s", f->warnings[i]);

@@ -27,9 +27,16 @@ bool fx_grow(fx *c, void *items, size_t *n, size_t *cap, size_t size)
 
 const char *fx_vstrf(fx *c, const char *fmt, va_list ap)
 {
-    char tmp[512];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    const char *s = arena_strdup(&c->f->mem, tmp);
+    /* Sized to fit: a fixed buffer cut record text (titles, causes) in
+     * the middle of a UTF-8 sequence, and render then failed to read the
+     * facts back. */
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = n >= 0 ? arena_alloc(&c->f->mem, (size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
     if (!s)
         c->nomem = true;
     return s ? s : "";

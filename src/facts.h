@@ -156,5 +156,9 @@ typedef enum { FACTS_XML, FACTS_JSON } facts_format;
 /* Writes the facts (docs/facts-xml.md) to b; the same facts always give
  * the same bytes.  Returns OR_OK, or OR_ESYS when b failed. */
 or_status facts_write(const facts *f, facts_format fmt, buf *b, diag *d);
+/* The same; facts_write masks personal numbers (personal.h) in every
+ * string.  unmasked leaves them whole and marks the root with
+ * personal-numbers="unmasked" (for the vendor's internal use). */
+or_status facts_write_masking(const facts *f, facts_format fmt, bool unmasked, buf *b, diag *d);
 
 #endif

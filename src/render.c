@@ -7,6 +7,7 @@
 #include "facts.h"
 #include "layout.h"
 #include "pdfout.h"
+#include "personal.h"
 #include "template.h"
 
 #include <dirent.h>
@@ -84,6 +85,9 @@ static or_status render_add_records(xmlNodePtr into, const char *dir, diag *d)
             xmlNodePtr copy = xmlDocCopyNode(root, into->doc, 1);
             if (!copy || !xmlAddChild(into, copy)) {
                 xmlFreeNode(copy);
+                st = diag_nomem(d);
+            } else if (personal_mask_tree(copy, false) < 0) {
+                /* the template then never sees a personal number whole */
                 st = diag_nomem(d);
             } else {
                 xmlSetProp(copy, (const xmlChar *)"file", (const xmlChar *)path);
