@@ -102,12 +102,12 @@ static void fb_date(fb *b, fn *n, const char *name, od_date d)
     fb_str(b, n, name, s);
 }
 
-static void fb_time(fb *b, fn *n, const char *name, od_minute t)
+static void fb_time_s(fb *b, fn *n, const char *name, od_minute t, int second)
 {
     if (t == REC_NO_TIME)
         return;
-    char s[17];
-    od_format_instant(t, s);
+    char s[20];
+    od_format_instant_s(t, second, s);
     fb_str(b, n, name, s);
 }
 
@@ -194,16 +194,22 @@ static void fb_incident(fb *b, fn *parent, const records *r, const facts_inciden
     fb_str(b, n, "cause", fb_cause[in->cause]);
     if (in->title && *in->title)
         fb_str(b, n, "title", in->title);
-    fb_time(b, n, "reported", in->reported);
-    fb_time(b, n, "responded", in->responded);
-    fb_time(b, n, "onsite", in->onsite);
-    fb_time(b, n, "resolved", in->resolved);
-    if (fi->response >= 0)
+    fb_time_s(b, n, "reported", in->reported, in->reported_sec);
+    fb_time_s(b, n, "responded", in->responded, in->responded_sec);
+    fb_time_s(b, n, "onsite", in->onsite, in->onsite_sec);
+    fb_time_s(b, n, "resolved", in->resolved, in->resolved_sec);
+    if (fi->response >= 0) {
         fb_int(b, n, "response-minutes", fi->response);
-    if (fi->onsite >= 0)
+        fb_int(b, n, "response-seconds", fi->response_s);
+    }
+    if (fi->onsite >= 0) {
         fb_int(b, n, "onsite-minutes", fi->onsite);
-    if (fi->resolution >= 0)
+        fb_int(b, n, "onsite-seconds", fi->onsite_s);
+    }
+    if (fi->resolution >= 0) {
         fb_int(b, n, "resolution-minutes", fi->resolution);
+        fb_int(b, n, "resolution-seconds", fi->resolution_s);
+    }
     fb_bool(b, n, "response-ok", fi->response_ok);
     if (fi->has_onsite_ok)
         fb_bool(b, n, "onsite-ok", fi->onsite_ok);

@@ -242,6 +242,9 @@ typedef struct rec_incident {
     const char *responded_by;
     od_minute onsite;           /* REC_NO_TIME: nobody on site */
     od_minute resolved;         /* REC_NO_TIME: not resolved */
+    /* seconds within the minute of reported, responded, onsite, resolved
+     * (0 when written without): SLA durations are exact to the second */
+    int8_t reported_sec, responded_sec, onsite_sec, resolved_sec;
     size_t outage_first, outage_count;   /* range in records.outages */
     const char *cause_text, *action;     /* NULL when absent */
     const char *suggestion;     /* NULL: no <suggestion> */
