@@ -51,7 +51,7 @@ $(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
 	@echo "CC san  $<"
 	@$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
--include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d)
+-include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(TEST_NAMES:%=$(BUILD)/san/test_%.d)
 
 .SECONDARY:
 .PHONY: all check unit-tests demo bench install clean deps

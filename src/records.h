@@ -519,6 +519,12 @@ long rec_node_line(xmlNodePtr n);
 void rec_xml_error(void *ctx, xmlErrorPtr e);
 const char *rec_loader_file(rec_loader *L);
 void rec_loader_nomem(rec_loader *L);
+/* True once the current file has the most messages that are kept and one
+ * of them is an error: the file is refused anyway, so reading on would
+ * only count what nobody sees.  The caller stops reading and tells where
+ * with rec_stopped_at. */
+bool rec_should_stop(rec_loader *L);
+void rec_stopped_at(rec_loader *L, long line);
 /* While streaming probes: the line of the element being read (0 after). */
 void rec_set_stream_line(rec_loader *L, long line);
 /* Remembers a parsed date/instant for the term-bounds check at the end. */

@@ -242,6 +242,10 @@ void rec_load_probes(rec_loader *L, int fd, xmlRelaxNGPtr schema)
     }
     int rc;
     while ((rc = xmlTextReaderRead(rd)) == 1) {
+        if (rec_should_stop(L)) {
+            rec_stopped_at(L, rec_reader_line(rd, ps.text_end_line));
+            break;
+        }
         int type = xmlTextReaderNodeType(rd);
         if (type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE
             || type == XML_READER_TYPE_TEXT) {
