@@ -18,9 +18,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag alloc buf arena utf8 datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
+LIB_MODULES := diag alloc buf arena atomicout utf8 personal datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
 
-TEST_NAMES  := utf8 datetime buf calendar period chart fonts pdfout records textbreak facts template import_probes import
+TEST_NAMES  := utf8 personal datetime buf calendar period chart fonts pdfout records textbreak facts template import_probes import
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).
@@ -55,7 +55,7 @@ $(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
 	@echo "CC san  $<"
 	@$(CC) $(WARN) -O1 -g $(SANITIZE) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
--include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d)
+-include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(TEST_NAMES:%=$(BUILD)/san/test_%.d)
 
 .SECONDARY:
 .PHONY: all check unit-tests demo bench install clean deps

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "alloc.h"
+#include "atomicout.h"
 
 #include "dataset.h"
 #include "datetime.h"
@@ -41,7 +42,7 @@ static const char cli_usage[] =
     "  fonts                        list the font families and check their files\n"
     "  check --data DIR             validate the records of a data set\n"
     "  facts --data DIR --period P  compute the contract's figures and KPI for period P\n"
-    "        [--today YYYY-MM-DD] [--format xml|json] [--rules FILE] [-o FILE]\n"
+    "        [--today YYYY-MM-DD] [--format xml|json] [--rules FILE] [-o FILE] [--unmasked]\n"
     "        P: " PERIOD_FORMS "\n"
     "  render DOC --data DIR --period P -o OUT.pdf\n"
     "        [--today YYYY-MM-DD] [--rules FILE] [--fonts FILE] [--param NAME=VALUE]\n"
@@ -60,7 +61,11 @@ static const char cli_usage[] =
     "  --rules FILE     scoring rules (default: data/rules/kpi-rules.xml of the installation)\n"
     "  -q, --quiet      do not print warnings\n"
     "\n"
-    "exit status: 0 done, 1 bad input, 2 bad command line, 3 system error\n";
+    "  -o FILE          output: a regular file (a symlink is written through), or - for\n"
+    "                   standard output; devices, FIFOs and directories are refused\n"
+    "\n"
+    "exit status: 0 done, 1 bad input, 2 bad command line, 3 system error,\n"
+    "             130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (nothing written)\n";
 
 typedef struct cli_opts {
     const char *fonts;
@@ -174,6 +179,8 @@ static int cli_typeset(int argc, char **argv)
         return cli_usage_error("%s", "typeset needs a document file");
     if (!o.output)
         return cli_usage_error("%s", "typeset needs -o OUT.pdf");
+    if ((rc = (int)atomic_check_target(o.output, NULL)))
+        return rc;
     diag d = {.quiet_warnings = o.quiet};
     fontset *fs = NULL;
     dl_doc dl;
@@ -237,6 +244,7 @@ static int cli_fonts(int argc, char **argv)
 typedef struct cli_facts_opts {
     const char *data, *period, *today, *format, *rules, *output;
     bool quiet;
+    bool unmasked;   /* facts only: personal numbers whole */
 } cli_facts_opts;
 
 static int cli_facts_parse(int argc, char **argv, cli_facts_opts *o)
@@ -256,6 +264,8 @@ static int cli_facts_parse(int argc, char **argv, cli_facts_opts *o)
             *slot = argv[i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = true;
+        } else if (strcmp(a, "--unmasked") == 0 && strcmp(argv[1], "facts") == 0) {
+            o->unmasked = true;
         } else if (a[0] == '-') {
             return cli_usage_error("unknown option %s", a);
         } else {
@@ -293,27 +303,6 @@ static int cli_check(int argc, char **argv)
     return (int)st;
 }
 
-/* Writes data to path through a temporary file renamed into place, so a
- * failed run leaves no half-written output. */
-static or_status cli_write_file(const char *path, const char *data, size_t len, diag *d)
-{
-    char tmp[PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-        return OR_ESYS;
-    }
-    bool ok = fwrite(data, 1, len, f) == len;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-        remove(tmp);
-        return OR_ESYS;
-    }
-    return OR_OK;
-}
-
 static int cli_facts(int argc, char **argv)
 {
     cli_facts_opts o = {0};
@@ -327,6 +316,8 @@ static int cli_facts(int argc, char **argv)
         fmt = FACTS_JSON;
     else if (o.format && strcmp(o.format, "xml") != 0)
         return cli_usage_error("--format %s: expected xml or json", o.format);
+    if (o.output && (rc = (int)atomic_check_target(o.output, NULL)))
+        return rc;
     diag d = {.quiet_warnings = o.quiet};
     char home[PATH_MAX];
     cli_home(home, sizeof home);
@@ -342,12 +333,15 @@ static int cli_facts(int argc, char **argv)
     if (st == OR_OK)
         st = facts_compute(&f, ds.records, ds.cal, ds.rules, &p, &d);
     if (st == OR_OK)
-        st = facts_write(f, fmt, &out, &d);
+        st = facts_write_masking(f, fmt, o.unmasked, &out, &d);
+    if (st == OR_OK && o.unmasked)
+        fprintf(stderr, "opsreport: personal numbers are NOT masked in these facts (--unmasked): "
+                        "for the vendor's internal use only\n");
     if (st == OR_OK) {
         for (size_t i = 0; i < f->n_warnings; i++)
             diag_warn(&d, NULL, 0, "%s", f->warnings[i]);
-        if (o.output && strcmp(o.output, "-") != 0) {
-            st = cli_write_file(o.output, buf_cstr(&out), out.len, &d);
+        if (o.output) {
+            st = atomic_write_file(o.output, buf_cstr(&out), out.len, &d);
         } else if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
             diag_error(&d, NULL, 0, "cannot write the facts to standard output");
             st = OR_ESYS;
@@ -418,6 +412,8 @@ static int cli_render(int argc, char **argv)
         rc = cli_usage_error("%s", "render needs --period P (" PERIOD_FORMS ")");
     if (!rc && !output)
         rc = cli_usage_error("%s", "render needs -o OUT.pdf");
+    if (!rc)
+        rc = (int)atomic_check_target(output, NULL);
     if (rc) {
         for (size_t k = 0; k < nextra; k++)
             or_free(owned[k]);
@@ -450,6 +446,7 @@ int cli_main(int argc, char **argv)
         return cli_usage_error("%s", "a command is missing");
     const char *cmd = argv[1];
     int rc;
+    atomic_install_signal_handlers();
     if (strcmp(cmd, "typeset") == 0)
         rc = cli_typeset(argc, argv);
     else if (strcmp(cmd, "fonts") == 0)

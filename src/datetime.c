@@ -100,7 +100,9 @@ bool od_parse_date(const char *s, od_date *out)
     return true;
 }
 
-bool od_parse_instant(const char *s, od_minute *out)
+bool od_parse_instant(const char *s, od_minute *out) { return od_parse_instant_s(s, out, NULL); }
+
+bool od_parse_instant_s(const char *s, od_minute *out, int *second)
 {
     char date[11];
     od_date day;
@@ -133,6 +135,8 @@ bool od_parse_instant(const char *s, od_minute *out)
         return false;
     /* Convert wall time at offset `off` to Beijing wall time. */
     *out = od_day_start(day) + hh * 60 + mi - off + 8 * 60;
+    if (second)
+        *second = ss;
     return true;
 }
 
@@ -157,4 +161,15 @@ void od_format_instant(od_minute mins, char out[17])
     snprintf(tmp, sizeof tmp, "T%02d:%02d", within / 60, within % 60);
     memcpy(out + 10, tmp, 6);
     out[16] = '\0';
+}
+
+void od_format_instant_s(od_minute m, int second, char out[20])
+{
+    od_format_instant(m, out);
+    if (second > 0 && second < 60) {
+        out[16] = ':';
+        out[17] = (char)('0' + second / 10);
+        out[18] = (char)('0' + second % 10);
+        out[19] = '\0';
+    }
 }

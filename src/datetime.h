@@ -33,6 +33,9 @@ bool od_parse_date(const char *s, od_date *out);
 /* "YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]"; no offset = Beijing time.  Returns
  * true and sets *out (Beijing minutes). */
 bool od_parse_instant(const char *s, od_minute *out);
+/* The same, also giving the seconds within the minute (0..59) in *second:
+ * offsets are whole minutes, so the seconds are those written. */
+bool od_parse_instant_s(const char *s, od_minute *out, int *second);
 
 static inline od_minute od_day_start(od_date d) { return (od_minute)d * OD_MINUTES_PER_DAY; }
 static inline od_date od_minute_day(od_minute m)
@@ -44,5 +47,7 @@ static inline od_date od_minute_day(od_minute m)
 void od_format_date(od_date d, char out[11]);
 /* Formats into out (>= 17 bytes): "2026-06-09T09:30". */
 void od_format_instant(od_minute m, char out[17]);
+/* "2026-06-09T09:30:05" when second > 0, else as od_format_instant (>= 20 bytes). */
+void od_format_instant_s(od_minute m, int second, char out[20]);
 
 #endif

@@ -1,6 +1,9 @@
 #include "diag.h"
 
+#include "personal.h"
+
 #include <stdarg.h>
+#include <stdlib.h>
 
 static void diag_vprint(diag *d, const char *kind, const char *file, long line,
                         const char *fmt, va_list ap)
@@ -12,7 +15,24 @@ static void diag_vprint(diag *d, const char *kind, const char *file, long line,
         fprintf(out, "%s: %s: ", file, kind);
     else
         fprintf(out, "opsreport: %s: ", kind);
-    vfprintf(out, fmt, ap);
+    /* Messages quote record text: personal numbers in it are masked
+     * (personal.h).  No allocation from the counted allocator here: the
+     * message for an allocation failure must still get out. */
+    char small[1024], *text = small;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    else if (n >= (int)sizeof small)
+        text = small, n = (int)sizeof small - 1;
+    va_end(again);
+    if (n > 0) {
+        size_t len = personal_mask(text, (size_t)n, NULL);
+        fwrite(text, 1, len, out);
+    }
+    if (text != small)
+        free(text);
     fputc('\n', out);
 }
 

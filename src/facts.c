@@ -27,9 +27,16 @@ bool fx_grow(fx *c, void *items, size_t *n, size_t *cap, size_t size)
 
 const char *fx_vstrf(fx *c, const char *fmt, va_list ap)
 {
-    char tmp[512];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    const char *s = arena_strdup(&c->f->mem, tmp);
+    /* Sized to fit: a fixed buffer cut record text (titles, causes) in
+     * the middle of a UTF-8 sequence, and render then failed to read the
+     * facts back. */
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = n >= 0 ? arena_alloc(&c->f->mem, (size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
     if (!s)
         c->nomem = true;
     return s ? s : "";
@@ -278,18 +285,22 @@ void fx_incident(fx *c, size_t i, od_minute end, facts_incident *o)
     const rec_sla *sla = &c->r->contract.sla;
     memset(o, 0, sizeof *o);
     o->index = i;
-    o->response = in->responded != REC_NO_TIME ? in->responded - in->reported : -1;
-    o->onsite = in->onsite_required && in->onsite != REC_NO_TIME ? in->onsite - in->reported : -1;
-    o->resolution = in->resolved != REC_NO_TIME ? in->resolved - in->reported : -1;
-    o->response_ok = o->response >= 0 && o->response <= sla->response_minutes;
+    int64_t from = in->reported * 60 + in->reported_sec;
+    o->response_s = in->responded != REC_NO_TIME ? in->responded * 60 + in->responded_sec - from : -1;
+    o->onsite_s = in->onsite_required && in->onsite != REC_NO_TIME ? in->onsite * 60 + in->onsite_sec - from : -1;
+    o->resolution_s = in->resolved != REC_NO_TIME ? in->resolved * 60 + in->resolved_sec - from : -1;
+    o->response = o->response_s >= 0 ? (o->response_s + 59) / 60 : -1;
+    o->onsite = o->onsite_s >= 0 ? (o->onsite_s + 59) / 60 : -1;
+    o->resolution = o->resolution_s >= 0 ? (o->resolution_s + 59) / 60 : -1;
+    o->response_ok = o->response_s >= 0 && o->response_s <= (int64_t)sla->response_minutes * 60;
     o->has_onsite_ok = in->onsite_required;
-    o->onsite_ok = o->onsite >= 0 && o->onsite <= sla->onsite_minutes;
+    o->onsite_ok = o->onsite_s >= 0 && o->onsite_s <= (int64_t)sla->onsite_minutes * 60;
     if (o->resolution < 0)
         o->resolution_ok = false;
     else if (in->cause == REC_CAUSE_THIRD_PARTY && in->kind != REC_INC_EMERGENCY)
         o->resolution_ok = true;   /* third-party work is outside the limit; emergencies have no exception */
     else
-        o->resolution_ok = o->resolution <= (int64_t)sla->resolve_hours * 60;
+        o->resolution_ok = o->resolution_s <= (int64_t)sla->resolve_hours * 3600;
     o->open_at_end = in->resolved == REC_NO_TIME || in->resolved >= end;
 }
 

@@ -70,7 +70,11 @@ typedef struct facts_system {
 
 typedef struct facts_incident {
     size_t index;            /* into records.incidents */
-    int64_t response, onsite, resolution;   /* minutes from reported; -1: not applicable */
+    /* From reported, exact to the second; -1: not applicable.  The SLA
+     * compares the seconds; the minutes are the seconds rounded up (a
+     * minute begun counts), so "≤ N minutes" reads the same on both. */
+    int64_t response_s, onsite_s, resolution_s;
+    int64_t response, onsite, resolution;   /* whole minutes, rounded up */
     bool response_ok;        /* responded within response-minutes */
     bool has_onsite_ok, onsite_ok;          /* only where on-site was required */
     bool resolution_ok;      /* resolved within resolve-hours (third-party: resolved) */
@@ -156,5 +160,9 @@ typedef enum { FACTS_XML, FACTS_JSON } facts_format;
 /* Writes the facts (docs/facts-xml.md) to b; the same facts always give
  * the same bytes.  Returns OR_OK, or OR_ESYS when b failed. */
 or_status facts_write(const facts *f, facts_format fmt, buf *b, diag *d);
+/* The same; facts_write masks personal numbers (personal.h) in every
+ * string.  unmasked leaves them whole and marks the root with
+ * personal-numbers="unmasked" (for the vendor's internal use). */
+or_status facts_write_masking(const facts *f, facts_format fmt, bool unmasked, buf *b, diag *d);
 
 #endif

@@ -9,6 +9,7 @@
 #include "facts.h"
 
 #include "alloc.h"
+#include "personal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +32,18 @@ typedef struct fn {
 typedef struct fb {
     arena mem;
     bool nomem;
+    bool unmasked;   /* personal numbers left whole (--unmasked) */
 } fb;
+
+/* Every string the facts show passes here: personal numbers (personal.h)
+ * are masked in the arena copy unless the run asked for them whole. */
+static const char *fb_copy(fb *b, const char *value)
+{
+    char *v = arena_strdup(&b->mem, value);
+    if (v && !b->unmasked)
+        v[personal_mask(v, strlen(v), NULL)] = '\0';
+    return v;
+}
 
 static fn *fb_node(fb *b, fn *parent, const char *name)
 {
@@ -56,7 +68,7 @@ static void fb_attr(fb *b, fn *n, const char *name, fa_type t, const char *value
     if (!n || !value)
         return;
     fa *a = arena_alloc(&b->mem, sizeof *a);
-    const char *v = arena_strdup(&b->mem, value);
+    const char *v = fb_copy(b, value);
     if (!a || !v) {
         b->nomem = true;
         return;
@@ -90,12 +102,12 @@ static void fb_date(fb *b, fn *n, const char *name, od_date d)
     fb_str(b, n, name, s);
 }
 
-static void fb_time(fb *b, fn *n, const char *name, od_minute t)
+static void fb_time_s(fb *b, fn *n, const char *name, od_minute t, int second)
 {
     if (t == REC_NO_TIME)
         return;
-    char s[17];
-    od_format_instant(t, s);
+    char s[20];
+    od_format_instant_s(t, second, s);
     fb_str(b, n, name, s);
 }
 
@@ -182,16 +194,22 @@ static void fb_incident(fb *b, fn *parent, const records *r, const facts_inciden
     fb_str(b, n, "cause", fb_cause[in->cause]);
     if (in->title && *in->title)
         fb_str(b, n, "title", in->title);
-    fb_time(b, n, "reported", in->reported);
-    fb_time(b, n, "responded", in->responded);
-    fb_time(b, n, "onsite", in->onsite);
-    fb_time(b, n, "resolved", in->resolved);
-    if (fi->response >= 0)
+    fb_time_s(b, n, "reported", in->reported, in->reported_sec);
+    fb_time_s(b, n, "responded", in->responded, in->responded_sec);
+    fb_time_s(b, n, "onsite", in->onsite, in->onsite_sec);
+    fb_time_s(b, n, "resolved", in->resolved, in->resolved_sec);
+    if (fi->response >= 0) {
         fb_int(b, n, "response-minutes", fi->response);
-    if (fi->onsite >= 0)
+        fb_int(b, n, "response-seconds", fi->response_s);
+    }
+    if (fi->onsite >= 0) {
         fb_int(b, n, "onsite-minutes", fi->onsite);
-    if (fi->resolution >= 0)
+        fb_int(b, n, "onsite-seconds", fi->onsite_s);
+    }
+    if (fi->resolution >= 0) {
         fb_int(b, n, "resolution-minutes", fi->resolution);
+        fb_int(b, n, "resolution-seconds", fi->resolution_s);
+    }
     fb_bool(b, n, "response-ok", fi->response_ok);
     if (fi->has_onsite_ok)
         fb_bool(b, n, "onsite-ok", fi->onsite_ok);
@@ -384,13 +402,13 @@ static fn *fb_build(fb *b, const facts *f)
     }
     for (size_t i = 0; i < f->n_notes; i++) {
         fn *n = fb_node(b, root, "note");
-        if (n)
-            n->text = f->notes[i];
+        if (n && !(n->text = fb_copy(b, f->notes[i])))
+            b->nomem = true;
     }
     for (size_t i = 0; i < f->n_warnings; i++) {
         fn *n = fb_node(b, root, "warning");
-        if (n)
-            n->text = f->warnings[i];
+        if (n && !(n->text = fb_copy(b, f->warnings[i])))
+            b->nomem = true;
     }
     return root;
 }
@@ -522,9 +540,16 @@ static void json_node(buf *o, const fn *n, int depth)
 
 or_status facts_write(const facts *f, facts_format fmt, buf *out, diag *d)
 {
-    fb b = {0};
+    return facts_write_masking(f, fmt, false, out, d);
+}
+
+or_status facts_write_masking(const facts *f, facts_format fmt, bool unmasked, buf *out, diag *d)
+{
+    fb b = {.unmasked = unmasked};
     arena_init(&b.mem, 0);
     fn *root = fb_build(&b, f);
+    if (unmasked)
+        fb_str(&b, root, "personal-numbers", "unmasked");
     if (!root || b.nomem) {
         arena_free(&b.mem);
         return diag_nomem(d);

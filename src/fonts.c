@@ -91,20 +91,35 @@ static bool in_bounds(size_t len, size_t off, size_t n)
 
 /* ---- map file ----------------------------------------------------------- */
 
-static char *read_file(const char *path, size_t max, size_t *len)
+/* Why read_file failed: the caller reports a missing or oversized file as
+ * bad input and an allocation failure as a system error. */
+typedef enum { READ_OK, READ_CANNOT_OPEN, READ_ERROR, READ_TOO_LARGE, READ_NO_MEMORY } read_result;
+
+static char *read_file(const char *path, size_t max, size_t *len, read_result *why)
 {
     FILE *f = fopen(path, "rb");
+    *why = READ_CANNOT_OPEN;
     if (!f)
         return NULL;
     buf b;
     buf_init(&b, max);
     char chunk[4096];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    bool err = ferror(f) != 0;
+    *why = READ_OK;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && *why == READ_OK) {
+        if (b.len + n > max)
+            *why = READ_TOO_LARGE;
+        else if (buf_append(&b, chunk, n) != 0)
+            *why = READ_NO_MEMORY;
+    }
+    if (*why == READ_OK && ferror(f))
+        *why = READ_ERROR;
+    int saved = errno;
     fclose(f);
-    if (err || !buf_cstr(&b)) {
+    errno = saved;
+    if (*why == READ_OK && !buf_cstr(&b))
+        *why = READ_NO_MEMORY;
+    if (*why != READ_OK) {
         buf_free(&b);
         return NULL;
     }
@@ -364,12 +379,17 @@ or_status fontset_open(fontset **out, const char *map_path, diag *d)
 {
     *out = NULL;
     size_t len = 0;
-    errno = 0;
-    char *text = read_file(map_path, FONTS_MAP_MAX, &len);
-    if (!text) {
-        diag_error(d, map_path, 0, "cannot read font map: %s",
-                   errno ? strerror(errno) : "too large or out of memory");
+    read_result why;
+    char *text = read_file(map_path, FONTS_MAP_MAX, &len, &why);
+    if (why == READ_NO_MEMORY)
+        return diag_nomem(d);
+    if (why == READ_TOO_LARGE) {
+        diag_error(d, map_path, 0, "font map is larger than %d bytes (expected a short text file)", (int)FONTS_MAP_MAX);
         return OR_EINPUT;
+    }
+    if (!text) {
+        diag_error(d, map_path, 0, "cannot read font map: %s", strerror(errno));
+        return why == READ_ERROR ? OR_ESYS : OR_EINPUT;
     }
     fontset *fs = or_calloc(1, sizeof *fs);
     if (!fs) {

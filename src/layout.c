@@ -121,6 +121,30 @@ static or_status lay_nomem(lay *L)
     return diag_nomem(L->d);
 }
 
+/* Bookmark and contents titles: the heading's number and text, cut at
+ * LAY_TITLE_MAX bytes on a character boundary with "…".  The heading
+ * itself is printed whole; an outline entry pages long helps nobody, and
+ * the cut used to be reported as "out of memory". */
+enum { LAY_TITLE_MAX = 4095 };
+
+static char *lay_title(const char *num, const char *plain, bool *cut)
+{
+    size_t nl = strlen(num), pl = strlen(plain);
+    *cut = nl + pl > LAY_TITLE_MAX;
+    if (*cut) {
+        pl = LAY_TITLE_MAX - nl - 3;   /* room for "…" (3 bytes) */
+        while (pl > 0 && ((unsigned char)plain[pl] & 0xC0) == 0x80)
+            pl--;
+    }
+    char *t = or_malloc(nl + pl + 4);
+    if (t) {
+        memcpy(t, num, nl);
+        memcpy(t + nl, plain, pl);
+        memcpy(t + nl + pl, *cut ? "\xE2\x80\xA6" : "", *cut ? 4 : 1);
+    }
+    return t;
+}
+
 static int lay_style_id(lay *L, const lay_style *s)
 {
     for (size_t i = 0; i < L->nstyles; i++) {
@@ -739,40 +763,36 @@ static or_status lay_heading(lay *L, xmlNodePtr n, int level)
         return st;
 
     char *plain = lay_plain_text(n);
-    if (!plain)
-        return lay_nomem(L);
-    buf title;
-    buf_init(&title, 4096);
-    buf_puts(&title, num);
-    buf_puts(&title, plain);
+    bool cut;
+    char *title = plain ? lay_title(num, plain, &cut) : NULL;
     or_free(plain);
-    if (title.failed) {
-        buf_free(&title);
+    if (!title)
         return lay_nomem(L);
-    }
     if (doc_attr_bool(n, "bookmark", true)
-        && dl_add_bookmark(L->dl, level + L->level_offset, buf_cstr(&title), page, lay_pdf_y(L, top)) != 0)
+        && dl_add_bookmark(L->dl, level + L->level_offset, title, page, lay_pdf_y(L, top)) != 0)
         st = lay_nomem(L);
     if (st == OR_OK && doc_attr_bool(n, "toc", true)) {
         if (or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0)
             st = lay_nomem(L);
         else {
-            L->toc[L->ntoc++] = (lay_toc_entry){level + L->level_offset, buf_steal(&title, NULL), page};
-            if (!L->toc[L->ntoc - 1].title)
-                st = lay_nomem(L);
+            L->toc[L->ntoc++] = (lay_toc_entry){level + L->level_offset, title, page};
+            title = NULL;
         }
     }
     if (st == OR_OK && level == 1) {
         if (or_grow(&L->sections, &L->sections_cap, L->nsections + 1, sizeof *L->sections) != 0)
             st = lay_nomem(L);
         else {
-            char *sec = lay_plain_text(n);
+            char *whole = lay_plain_text(n);
+            bool sec_cut;
+            char *sec = whole ? lay_title("", whole, &sec_cut) : NULL;   /* for {section} in running heads */
+            or_free(whole);
             L->sections[L->nsections++] = (lay_section){page, sec};
             if (!sec)
                 st = lay_nomem(L);
         }
     }
-    buf_free(&title);
+    or_free(title);
     return st;
 }
 
@@ -1445,10 +1465,33 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
     }
     float rest = avail - fixed;
     float auto_room = shares > 0 ? (autos < rest * 0.6f ? autos : rest * 0.6f) : rest;
+    /* Auto columns share their room in proportion to their natural widths;
+     * when that would starve one (a 100,000-character cell beside short
+     * ones), each first gets its minimum (its natural width up to four
+     * characters) and the rest goes by how much more each wants. */
+    float minw[LAY_MAX_COLS], mins = 0, extra = 0;
+    bool starved = false;
+    for (int i = 0; i < n; i++) {
+        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
+        float four = 4 * tb->font.size + 2 * tb->padx;
+        minw[i] = want < four ? want : four;
+        if (kind[i] == AUTO) {
+            mins += minw[i];
+            extra += want - minw[i];
+            starved |= autos > 0 && auto_room * want / autos < minw[i];
+        }
+    }
+    if (starved && mins > auto_room + 0.5f) {
+        diag_error(L->d, L->path, doc_line(tb->node), "the auto columns need at least %.1f mm but %.1f mm are left "
+                   "(expected fewer columns, or widths=\"…\")", mins * 25.4 / 72, auto_room * 25.4 / 72);
+        return OR_EINPUT;
+    }
     for (int i = 0; i < n; i++) {
         float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
         if (kind[i] == FIXED)
             tb->colw[i] = val[i];
+        else if (kind[i] == AUTO && starved)
+            tb->colw[i] = minw[i] + (extra > 0 ? (auto_room - mins) * (want - minw[i]) / extra : 0);
         else if (kind[i] == AUTO)
             tb->colw[i] = autos > 0 ? auto_room * want / autos : 0;
         else
@@ -2555,6 +2598,14 @@ static or_status lay_fields(lay *L, const char *tmpl, size_t page, buf *out)
             buf_putc(out, *p++);
         }
     }
+    if (out->failed && strlen(tmpl) + (title ? strlen(title) : 0) + strlen(section) > out->max / 4) {
+        /* the buffer's cap, not memory: a title or heading pages long */
+        diag_error(L->d, L->path, doc_line(L->root), "a running header or footer of page %zu would be longer than "
+                   "%zu bytes (expected a shorter document title or level-1 heading for {title}/{section})",
+                   page + 1, out->max);
+        L->errors++;
+        return OR_EINPUT;
+    }
     return out->failed ? lay_nomem(L) : OR_OK;
 }
 
@@ -2999,16 +3050,16 @@ static or_status lay_prescan(lay *L, xmlNodePtr k)
     if (!doc_attr_bool(k, "toc", true))
         return OR_OK;
     char *plain = lay_plain_text(k);
-    buf title;
-    buf_init(&title, 4096);
-    buf_puts(&title, num);
-    buf_puts(&title, plain ? plain : "");
+    bool cut = false;
+    char *t = plain ? lay_title(num, plain, &cut) : NULL;
     or_free(plain);
-    char *t = buf_steal(&title, NULL);
-    if (!plain || !t || or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0) {
+    if (!t || or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0) {
         or_free(t);
         return lay_nomem(L);
     }
+    if (cut)
+        diag_warn(L->d, L->path, doc_line(k), "heading longer than %d bytes: its contents entry and bookmark "
+                  "are cut there (the heading itself is printed whole)", LAY_TITLE_MAX);
     L->toc[L->ntoc++] = (lay_toc_entry){level + L->level_offset, t, 0};
     return OR_OK;
 }

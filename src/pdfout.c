@@ -1,6 +1,7 @@
 #include "pdfout.h"
 
 #include "alloc.h"
+#include "atomicout.h"
 #include "buf.h"
 #include "utf8.h"
 
@@ -581,7 +582,36 @@ static or_status write_info(pdf_writer *w, const dl_info *info)
     return check(w, OR_ESYS, "writing document info", 0);
 }
 
-static or_status build(pdf_writer *w, const dl_doc *doc, dl_doc *release, const char *tmp)
+/* Saves the document into libharu's memory stream and copies it to out.
+ * libharu's own file writer would lose errors: it closes its FILE without
+ * checking, so a full disk could pass as a complete PDF, and it reports a
+ * failed fwrite as "0x1016 (detail 1)" without errno. */
+static or_status save(pdf_writer *w, atomic_out *out)
+{
+    HPDF_SaveToStream(w->pdf);
+    if (w->code) {
+        diag_error(w->d, w->path, 0, "libharu error 0x%04lX (detail %lu) while saving",
+                   (unsigned long)w->code, (unsigned long)w->detail);
+        return OR_ESYS;
+    }
+    static HPDF_BYTE chunk[65536];
+    HPDF_UINT32 left = HPDF_GetStreamSize(w->pdf);
+    or_status st = OR_OK;
+    while (left && st == OR_OK) {
+        HPDF_UINT32 n = left < sizeof chunk ? left : (HPDF_UINT32)sizeof chunk;
+        HPDF_ReadFromStream(w->pdf, chunk, &n);
+        if (w->code || n == 0) {
+            diag_error(w->d, w->path, 0, "libharu error 0x%04lX (detail %lu) while reading back the PDF",
+                       (unsigned long)w->code, (unsigned long)w->detail);
+            return OR_ESYS;
+        }
+        st = atomic_write(out, chunk, n, w->d);
+        left -= n;
+    }
+    return st;
+}
+
+static or_status build(pdf_writer *w, const dl_doc *doc, dl_doc *release, atomic_out *out)
 {
     HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(w->pdf);
@@ -603,23 +633,9 @@ static or_status build(pdf_writer *w, const dl_doc *doc, dl_doc *release, const 
     or_free(pages);
     if (st == OR_OK)
         st = write_info(w, &doc->info);
-    if (st == OR_OK) {
-        HPDF_SaveToFile(w->pdf, tmp);
-        if (w->code) {
-            diag_error(w->d, w->path, 0, "libharu error 0x%04lX (detail %lu) while saving",
-                       (unsigned long)w->code, (unsigned long)w->detail);
-            st = OR_ESYS;
-        }
-    }
+    if (st == OR_OK)
+        st = save(w, out);
     return st;
-}
-
-/* mkstemp creates 0600; a report should get the usual umask permissions. */
-static void set_default_mode(int fd)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
 }
 
 static or_status write_pdf(const dl_doc *doc, dl_doc *release, fontset *fs, const char *path, diag *d)
@@ -635,21 +651,10 @@ static or_status write_pdf(const dl_doc *doc, dl_doc *release, fontset *fs, cons
     if (st != OR_OK)
         return st;
 
-    buf b;
-    buf_init(&b, 0);
-    buf_printf(&b, "%s.XXXXXX", path);
-    char *tmp = buf_steal(&b, NULL);
-    if (!tmp)
-        return diag_nomem(d);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_error(d, path, 0, "cannot create a temporary file next to the output: %s",
-                   strerror(errno));
-        or_free(tmp);
-        return OR_ESYS;
-    }
-    set_default_mode(fd);
-    close(fd);
+    atomic_out out;
+    st = atomic_open(&out, path, d);
+    if (st != OR_OK)
+        return st;
 
     pdf_writer w = {.fs = fs, .d = d, .path = path};
     buf_init(&w.text, 0);
@@ -658,7 +663,7 @@ static or_status write_pdf(const dl_doc *doc, dl_doc *release, fontset *fs, cons
         st = diag_nomem(d);
     if (st == OR_OK) {
         w.pdf = HPDF_New(on_hpdf_error, &w);
-        st = w.pdf ? build(&w, doc, release, tmp) : diag_nomem(d);
+        st = w.pdf ? build(&w, doc, release, &out) : diag_nomem(d);
     }
     HPDF_Free(w.pdf);
     or_free(w.fonts);
@@ -666,13 +671,9 @@ static or_status write_pdf(const dl_doc *doc, dl_doc *release, fontset *fs, cons
         or_free(w.images[i].path);
     or_free(w.images);
     buf_free(&w.text);
-    if (st == OR_OK && rename(tmp, path) != 0) {
-        diag_error(d, path, 0, "cannot rename '%s' to the output: %s", tmp, strerror(errno));
-        st = OR_ESYS;
-    }
-    if (st != OR_OK)
-        unlink(tmp);
-    or_free(tmp);
+    if (st == OR_OK)
+        return atomic_commit(&out, d);
+    atomic_abort(&out);
     return st;
 }
 

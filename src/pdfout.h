@@ -5,9 +5,9 @@
  * encoding via libharu's UTF-8 encoder), and the pages, bookmarks (outline
  * tree) and document info are written.
  *
- * The file appears atomically: the PDF is written to "path.XXXXXX" in the
- * same directory and renamed over path only when complete; on any failure
- * the temporary file is removed and an existing file at path is untouched.
+ * The file appears atomically through atomicout (path "-" is standard
+ * output; a device, FIFO or directory is refused): on any failure an
+ * existing file at path is untouched and no temporary file stays.
  * Output is deterministic: the same document gives byte-identical files
  * (dates come from doc->info.created, never from the clock).
  *

@@ -263,6 +263,9 @@ typedef struct rec_incident {
     const char *responded_by;
     od_minute onsite;           /* REC_NO_TIME: nobody on site */
     od_minute resolved;         /* REC_NO_TIME: not resolved */
+    /* seconds within the minute of reported, responded, onsite, resolved
+     * (0 when written without): SLA durations are exact to the second */
+    int8_t reported_sec, responded_sec, onsite_sec, resolved_sec;
     size_t outage_first, outage_count;   /* range in records.outages */
     const char *cause_text, *action;     /* NULL when absent */
     const char *suggestion;     /* NULL: no <suggestion> */
@@ -566,6 +569,12 @@ long rec_node_line(xmlNodePtr n);
 void rec_xml_error(void *ctx, xmlErrorPtr e);
 const char *rec_loader_file(rec_loader *L);
 void rec_loader_nomem(rec_loader *L);
+/* True once the current file has the most messages that are kept and one
+ * of them is an error: the file is refused anyway, so reading on would
+ * only count what nobody sees.  The caller stops reading and tells where
+ * with rec_stopped_at. */
+bool rec_should_stop(rec_loader *L);
+void rec_stopped_at(rec_loader *L, long line);
 /* While streaming probes: the line of the element being read (0 after). */
 void rec_set_stream_line(rec_loader *L, long line);
 /* Remembers a parsed date/instant for the term-bounds check at the end. */

@@ -276,6 +276,32 @@ static void rec_order(rec_x *x, xmlNodePtr later_node, const char *later, od_min
                    earlier, sb, later, earlier);
 }
 
+/* The seconds of an instant attribute already read by rec_attr_instant
+ * (0 when absent, written without seconds, or invalid: that was reported). */
+static int8_t rec_attr_second(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    od_minute m;
+    int sec = 0;
+    if (!v || !od_parse_instant_s((const char *)v, &m, &sec))
+        sec = 0;
+    xmlFree(v);
+    return (int8_t)sec;
+}
+
+/* rec_order within one minute, for instants that keep their seconds. */
+static void rec_order_s(rec_x *x, xmlNodePtr later_node, const char *later, od_minute a, int as, const char *earlier,
+                        od_minute b, int bs)
+{
+    if (a == REC_NO_TIME || b == REC_NO_TIME || a != b || as >= bs)
+        return;
+    char sa[20], sb[20];
+    od_format_instant_s(a, as, sa);
+    od_format_instant_s(b, bs, sb);
+    rec_file_error(x->L, rec_line(later_node), "%s %s is before %s %s (expected %s at or after %s)", later, sa,
+                   earlier, sb, later, earlier);
+}
+
 static void rec_date_order(rec_x *x, xmlNodePtr n, const char *later, od_date a, const char *earlier, od_date b)
 {
     if (a == REC_NO_DATE || b == REC_NO_DATE || a >= b)
@@ -669,19 +695,25 @@ static void rec_incident_of(rec_x *x, xmlNodePtr n)
             if (!rec_once(x, &reported, c, n))
                 continue;
             rec_attr_instant(x, c, "at", true, &in->reported);
+            in->reported_sec = rec_attr_second(c, "at");
             in->reported_by = rec_attr(x, c, "by", false, NULL);
             in->channel = rec_attr(x, c, "channel", false, NULL);
         } else if (rec_is(c, "responded")) {
             if (!rec_once(x, &responded, c, n))
                 continue;
             rec_attr_instant(x, c, "at", true, &in->responded);
+            in->responded_sec = rec_attr_second(c, "at");
             in->responded_by = rec_attr(x, c, "by", false, NULL);
         } else if (rec_is(c, "onsite")) {
-            if (rec_once(x, &onsite, c, n))
+            if (rec_once(x, &onsite, c, n)) {
                 rec_attr_instant(x, c, "at", true, &in->onsite);
+                in->onsite_sec = rec_attr_second(c, "at");
+            }
         } else if (rec_is(c, "resolved")) {
-            if (rec_once(x, &resolved, c, n))
+            if (rec_once(x, &resolved, c, n)) {
                 rec_attr_instant(x, c, "at", true, &in->resolved);
+                in->resolved_sec = rec_attr_second(c, "at");
+            }
         } else if (rec_is(c, "outage")) {
             rec_outage *o = REC_PUSH(x->L, x->r->outages);
             if (!o)
@@ -721,8 +753,16 @@ static void rec_incident_of(rec_x *x, xmlNodePtr n)
                        in->id ? in->id : "?");
         return;
     }
-    if (responded)
+    if (responded) {
         rec_order(x, responded, "responded", in->responded, "reported", in->reported);
+        rec_order_s(x, responded, "responded", in->responded, in->responded_sec, "reported", in->reported,
+                    in->reported_sec);
+    }
+    if (onsite)
+        rec_order_s(x, onsite, "on site", in->onsite, in->onsite_sec, "reported", in->reported, in->reported_sec);
+    if (resolved)
+        rec_order_s(x, resolved, "resolved", in->resolved, in->resolved_sec, "reported", in->reported,
+                    in->reported_sec);
     if (onsite)
         rec_order(x, onsite, "on site", in->onsite, "reported", in->reported);
     if (resolved)

@@ -84,6 +84,7 @@ typedef struct rec_probe_state {
     xmlTextReaderPtr rd;
     rec_probe_series *s;
     od_minute prev;
+    int prev_sec;       /* samples may come every few seconds: order by the second */
     long prev_line;
     od_minute lo, hi;       /* term +- slack, or lo > hi when no contract */
     size_t sample_errors;
@@ -133,12 +134,13 @@ static void rec_sample(rec_probe_state *ps)
     }
     (void)xmlTextReaderMoveToElement(rd);
     od_minute when;
+    int sec = 0;
     long v;
     if (!t) {
         rec_file_error(L, line, "<p> has no t= attribute (expected t=\"YYYY-MM-DDTHH:MM:SS\")");
         return;
     }
-    if (!od_parse_instant(t, &when)) {
+    if (!od_parse_instant_s(t, &when, &sec)) {
         rec_file_error(L, line, "<p> t=\"%.40s\" is not a time (expected YYYY-MM-DDTHH:MM[:SS][±HH:MM])", t);
         return;
     }
@@ -153,15 +155,16 @@ static void rec_sample(rec_probe_state *ps)
     }
     if (bad)
         return;
-    if (ps->prev != REC_NO_TIME && when <= ps->prev) {
-        char a[17], b[17];
-        od_format_instant(when, a);
-        od_format_instant(ps->prev, b);
+    if (ps->prev != REC_NO_TIME && (when < ps->prev || (when == ps->prev && sec <= ps->prev_sec))) {
+        char a[20], b[20];
+        od_format_instant_s(when, sec, a);
+        od_format_instant_s(ps->prev, ps->prev_sec, b);
         rec_file_error(L, line, "sample at %s is not after the previous one at %s, line %ld (expected samples in "
                        "time order, one per time)", a, b, ps->prev_line);
         return;
     }
     ps->prev = when;
+    ps->prev_sec = sec;
     ps->prev_line = line;
     if (ps->lo <= ps->hi && (when < ps->lo || when >= ps->hi)) {
         char a[17];
@@ -239,6 +242,10 @@ void rec_load_probes(rec_loader *L, int fd, xmlRelaxNGPtr schema)
     }
     int rc;
     while ((rc = xmlTextReaderRead(rd)) == 1) {
+        if (rec_should_stop(L)) {
+            rec_stopped_at(L, rec_reader_line(rd, ps.text_end_line));
+            break;
+        }
         int type = xmlTextReaderNodeType(rd);
         if (type == XML_READER_TYPE_WHITESPACE || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE
             || type == XML_READER_TYPE_TEXT) {

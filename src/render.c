@@ -7,6 +7,7 @@
 #include "facts.h"
 #include "layout.h"
 #include "pdfout.h"
+#include "personal.h"
 #include "template.h"
 
 #include <dirent.h>
@@ -41,6 +42,9 @@ static or_status render_add_records(xmlNodePtr into, records *r, diag *d)
             xmlFreeNode(copy);
             return diag_nomem(d);
         }
+        /* the template then never sees a personal number whole */
+        if (personal_mask_tree(copy, false) < 0)
+            return diag_nomem(d);
         if (!xmlSetProp(copy, (const xmlChar *)"file", (const xmlChar *)f->path))
             return diag_nomem(d);
         records_release_tree(r, i);

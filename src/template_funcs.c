@@ -594,43 +594,6 @@ static void fn_pad(xmlXPathParserContextPtr ctxt, int nargs)
 /* ---------------------------------------------------------------------- */
 /* Personal numbers                                                        */
 
-static bool is_digit_c(char c) { return c >= '0' && c <= '9'; }
-
-bool template_has_id_number(const char *s)
-{
-    static const int weight[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    static const char check[] = "10X98765432";
-    size_t n = strlen(s);
-    for (size_t i = 0; i + 18 <= n; i++) {
-        if (i > 0 && is_digit_c(s[i - 1]))
-            continue;
-        size_t k = 0;
-        while (k < 17 && is_digit_c(s[i + k]))
-            k++;
-        if (k < 17)
-            continue;
-        char last = s[i + 17];
-        if (!is_digit_c(last) && last != 'X' && last != 'x')
-            continue;
-        if (i + 18 < n && is_digit_c(s[i + 18]))
-            continue;
-        int y = 0, m = 0, d = 0;
-        for (int j = 6; j < 10; j++)
-            y = y * 10 + (s[i + j] - '0');
-        m = (s[i + 10] - '0') * 10 + (s[i + 11] - '0');
-        d = (s[i + 12] - '0') * 10 + (s[i + 13] - '0');
-        if (y < 1900 || y > 2099 || !od_valid_ymd(y, m, d))
-            continue;
-        int sum = 0;
-        for (int j = 0; j < 17; j++)
-            sum += (s[i + j] - '0') * weight[j];
-        char want = check[sum % 11];
-        if (want == (last == 'x' ? 'X' : last))
-            return true;
-    }
-    return false;
-}
-
 static void fn_mask_id(xmlXPathParserContextPtr ctxt, int nargs)
 {
     xmlChar *a[1];

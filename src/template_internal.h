@@ -34,8 +34,4 @@ bool template_funcs_arity(const char *local, int *min, int *max);
 /* Records a function's error (the first one wins). */
 void template_fctx_fail(template_fctx *fc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Does s contain an 18-character mainland ID card number (valid birth date
- * and check digit)?  Used to refuse output that would show one in full. */
-bool template_has_id_number(const char *s);
-
 #endif

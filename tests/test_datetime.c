@@ -66,6 +66,19 @@ static void parses_dates_and_instants(void **state)
     char out[17];
     od_format_instant(base, out);
     assert_string_equal(out, "2026-07-01T09:15");
+    /* seconds kept: 01:15:07Z is 09:15:07 in Beijing */
+    int sec = -1;
+    assert_true(od_parse_instant_s("2026-07-01T01:15:07Z", &m, &sec));
+    assert_int_equal(m, base);
+    assert_int_equal(sec, 7);
+    assert_true(od_parse_instant_s("2026-07-01T09:15", &m, &sec));
+    assert_int_equal(sec, 0);
+    assert_false(od_parse_instant_s("2026-07-01T09:15:60", &m, &sec));
+    char outs[20];
+    od_format_instant_s(base, 7, outs);
+    assert_string_equal(outs, "2026-07-01T09:15:07");
+    od_format_instant_s(base, 0, outs);
+    assert_string_equal(outs, "2026-07-01T09:15");
     assert_int_equal(od_minute_day(od_day_start(-3) + 5), -3);
 }
 

@@ -291,6 +291,58 @@ static void test_unresolved_at_period_end(void **state)
     facts_free(f);
 }
 
+/* ---- seconds (tests/data/facts/seconds) ---------------------------------- */
+
+/* SLA 30 min / 8 h compared on exact seconds; minutes are the seconds
+ * rounded up.  ONE-SECOND: 10:00:59 → 10:01:00 = 1 s → 1 min, in time;
+ * 10:00:59 → 18:00:59 = 8 × 3600 = 28,800 s → 480 min, in time.
+ * ON-THE-MINUTE: 1800 s → 30 min, in time; 28,800 s, in time.
+ * LATE-BY-SECONDS: 10:00:01 → 10:30:59 = 30 × 60 + 58 = 1858 s → 31 min,
+ * late; 10:00:01 → 18:00:02 = 28,801 s → 481 min, late.  Probes every
+ * 6 s (20 samples, i = 0, 5, 10, 15 failing): 16/20 = 80.000%. */
+static void test_seconds_kept(void **state)
+{
+    (void)state;
+    diag d = {0};
+    records *r = NULL;
+    assert_int_equal(records_load_dir(&r, "tests/data/facts/seconds", "data/schema", &d), OR_OK);
+    od_period p;
+    assert_int_equal(period_parse("2026-07", 0, r->contract.term_start, r->contract.term_end, &p, &d), OR_OK);
+    facts *f = NULL;
+    assert_int_equal(facts_compute(&f, r, W.cal, W.k, &p, &d), OR_OK);
+    static const struct {
+        const char *id;
+        int64_t response_s, response, resolution_s, resolution;
+        bool response_ok, resolution_ok;
+    } want[] = {
+        {"ONE-SECOND", 1, 1, 28800, 480, true, true},
+        {"ON-THE-MINUTE", 1800, 30, 28800, 480, true, true},
+        {"LATE-BY-SECONDS", 1858, 31, 28801, 481, false, false},
+    };
+    assert_int_equal(f->n_incidents, 3);
+    for (size_t i = 0; i < 3; i++) {
+        const facts_incident *fi = &f->incidents[i];
+        assert_string_equal(r->incidents.v[fi->index].id, want[i].id);
+        assert_int_equal(fi->response_s, want[i].response_s);
+        assert_int_equal(fi->response, want[i].response);
+        assert_int_equal(fi->resolution_s, want[i].resolution_s);
+        assert_int_equal(fi->resolution, want[i].resolution);
+        assert_int_equal(fi->response_ok, want[i].response_ok);
+        assert_int_equal(fi->resolution_ok, want[i].resolution_ok);
+    }
+    assert_int_equal(f->systems[0].probe_total, 20);
+    assert_int_equal(f->systems[0].probe_ok, 16);
+    /* the facts keep the seconds of the instants */
+    buf out;
+    buf_init(&out, 0);
+    assert_int_equal(facts_write(f, FACTS_XML, &out, &d), OR_OK);
+    assert_non_null(strstr(buf_cstr(&out), "reported=\"2026-07-07T10:00:59\" responded=\"2026-07-07T10:01\""));
+    assert_non_null(strstr(buf_cstr(&out), "response-minutes=\"31\" response-seconds=\"1858\""));
+    buf_free(&out);
+    facts_free(f);
+    records_free(r);
+}
+
 /* ---- score, grade, money ------------------------------------------------- */
 
 static void test_grades_and_tail(void **state)
@@ -423,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_hazard_cap),
         cmocka_unit_test(test_never_responded),
         cmocka_unit_test(test_third_party_after_8h),
+        cmocka_unit_test(test_seconds_kept),
         cmocka_unit_test(test_unresolved_at_period_end),
         cmocka_unit_test(test_grades_and_tail),
         cmocka_unit_test(test_milli_and_percent),

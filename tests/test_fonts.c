@@ -169,6 +169,15 @@ static void test_map_errors_have_locations(void **state)
     assert_non_null(strstr(capture_text(&c), "/nonexistent/fonts.conf: error: cannot read"));
     capture_end(&c);
 
+    /* the first allocation failing is a system error, not a bad map */
+    capture_begin(&c);
+    or_alloc_fail_at(1, 0);
+    assert_int_equal(fontset_open(&fs, MAP, &c.d), OR_ESYS);
+    or_alloc_fail_at(0, 0);
+    assert_non_null(strstr(capture_text(&c), "out of memory"));
+    assert_null(strstr(capture_text(&c), "cannot read font map"));
+    capture_end(&c);
+
     /* relative names: next to the map, then under /usr/share/fonts */
     char *rel = write_temp(dir, "rel.conf", "family song 宋 = truetype/arphic/uming.ttc#0\n");
     capture_begin(&c);
