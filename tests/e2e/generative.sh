@@ -19,6 +19,7 @@
 . tests/e2e/lib.sh
 T=$E2E_TMP
 GEN_BIN=${GEN_BIN:-./opsreport}
+export OPSREPORT_HOME=${OPSREPORT_HOME:-$(pwd)}
 SAN=${OPSREPORT_BIN:-}
 JOBS=${GEN_JOBS:-2}
 GEN="python3 tests/gen/gen-dataset.py"
@@ -56,10 +57,11 @@ gen_set() {   # NAME ARGS...: generate into $T/NAME
         fail "$name: generator" "$GEN $*: $(cat "$T/gen.err")"
         return 1
     fi
-    add_set "$name" "$dir" "$make_cmd" "${PERIODS:-}"
+    add_set "$name" "$dir" "$make_cmd" "$PERIODS"
 }
 
 if [ "${1:-}" = --soak ]; then
+    PERIODS=    # every period of the term
     n=${2:?--soak N}; first=${3:-1000}
     s=$first
     while [ "$s" -lt $((first + n)) ]; do
@@ -67,6 +69,7 @@ if [ "${1:-}" = --soak ]; then
         s=$((s + 1))
     done
 else
+    PERIODS=--ci   # bounded: see tests/gen/periods.py
     while read -r name args; do
         case $name in ''|'#'*) continue ;; esac
         # shellcheck disable=SC2086

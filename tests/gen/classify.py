@@ -56,7 +56,8 @@ def main():
             print("FAIL: (fixed, remove from list) %s" % k["line"])
     print("generative: %d passed, %d failed, %d known failures of other lanes" % (passed, failed, xfailed),
           file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -25,6 +25,7 @@ def term_of(data):
 def main():
     data = sys.argv[1]
     few = "--few" in sys.argv[2:]
+    ci = "--ci" in sys.argv[2:]
     start, end = term_of(data)
     months = []
     y, m = start.year, start.month
@@ -35,13 +36,17 @@ def main():
     if few:
         out = ["%d-%02d" % months[0]] + (["%d-%02d" % months[-1]] if len(months) > 1 else [])
     else:
-        out += ["%d-%02d" % ym for ym in months]
+        bounded = ci and len(months) > 4
+        ms = ["%d-%02d" % ym for ym in months]
+        out += ms[:2] + ms[-1:] if bounded else ms
         for fmt, key in (("%d-Q%d", lambda ym: (ym[1] - 1) // 3 + 1), ("%d-H%d", lambda ym: 1 if ym[1] <= 6 else 2)):
             seen = []
             for ym in months:
                 p = fmt % (ym[0], key(ym))
                 if p not in seen:
                     seen.append(p)
+            if bounded and fmt.endswith("Q%d") and len(seen) > 2:
+                seen = [seen[0], seen[-1]]
             out += seen
         out += sorted({"%d" % ym[0] for ym in months})
     out.append("term")

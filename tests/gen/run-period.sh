@@ -1,6 +1,7 @@
 #!/bin/sh
-# One job of tests/e2e/generative.sh: the facts of one period of one data set,
-# then each of the eight documents rendered for it (exit 0, qpdf --check,
+# One job of tests/e2e/generative.sh: the facts of one period of one data set
+# (checked against tests/gen/oracle.py's reading of the records), then each
+# of the eight documents rendered for it (exit 0, qpdf --check,
 # key figures equal the facts, no sample-contract word).
 #   sh tests/gen/run-period.sh SET DATA PERIOD MAKE_SET_COMMAND [DOCS...]
 # Prints one line per check: "pass|fail<TAB>SET DOC PERIOD CHECK<TAB>detail<TAB>reproduce".
@@ -21,6 +22,15 @@ if ! $facts_cmd 2>"$out/facts.err"; then
     line fail "$set_name - $period facts" "exit $?: $(oneline < "$out/facts.err")" "$make_set && $facts_cmd"
     exit 0
 fi
+# the facts against an independent reading of the records
+python3 tests/gen/oracle.py "$data" "$out/facts.xml" |
+while IFS="$(printf '\t')" read -r verdict check detail; do
+    if [ "$verdict" = ok ]; then
+        line pass "$set_name facts $period $check" "" ""
+    else
+        line fail "$set_name facts $period $check" "$detail" "$make_set && $facts_cmd"
+    fi
+done
 for doc in $docs; do
     id="$set_name $doc $period"
     cmd="$BIN render $doc --data $data --period $period --today $TODAY -q -o /tmp/$doc.pdf"
