@@ -22,7 +22,10 @@ GEN_BIN=${GEN_BIN:-./opsreport}
 export OPSREPORT_HOME=${OPSREPORT_HOME:-$(pwd)}
 SAN=${OPSREPORT_BIN:-}
 JOBS=${GEN_JOBS:-2}
-GEN="python3 tests/gen/gen-dataset.py"
+# python3 through a version manager's shim costs a shell per call: resolve it once
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+export PY=${PY:-python3}
+GEN="$PY tests/gen/gen-dataset.py"
 KNOWN=tests/data/regress/KNOWN-OTHER-LANE
 [ -x "$GEN_BIN" ] || { fail "generative: $GEN_BIN" "not built (make opsreport)"; exit 1; }
 command -v python3 >/dev/null || { fail "generative: python3" "missing (.ci/deps.sh installs it)"; exit 1; }
@@ -44,7 +47,7 @@ add_set() {
             "$(head -n 3 "$T/check.out" | tr '\n\t' '  ' | cut -c1-300)" "$make_cmd" "$GEN_BIN" "$data" >> "$results"
         return
     fi
-    for p in $(python3 tests/gen/periods.py "$data" $mode); do
+    for p in $($PY tests/gen/periods.py "$data" $mode); do
         printf '%s\t%s\t%s\t%s\n' "$name" "$data" "$p" "$make_cmd" >> "$jobs"
     done
 }
@@ -52,7 +55,7 @@ add_set() {
 gen_set() {   # NAME ARGS...: generate into $T/NAME
     name=$1; shift
     dir=$T/sets/$name
-    make_cmd="$GEN $* -o /tmp/$name"
+    make_cmd="python3 tests/gen/gen-dataset.py $* -o /tmp/$name"
     if ! $GEN "$@" -o "$dir" 2>"$T/gen.err"; then
         fail "$name: generator" "$GEN $*: $(cat "$T/gen.err")"
         return 1
@@ -72,6 +75,8 @@ else
     PERIODS=--ci   # bounded: see tests/gen/periods.py
     while read -r name args; do
         case $name in ''|'#'*) continue ;; esac
+        PERIODS=--ci
+        case $args in @few\ *) PERIODS=--few; args=${args#@few } ;; esac
         # shellcheck disable=SC2086
         gen_set "$name" $args
     done < tests/gen/ci-cases.txt
@@ -86,7 +91,7 @@ fi
 # no PDF written.
 for kind in dup-id unknown-system time-order out-of-term bad-ref unknown-module bad-enum no-contract bad-payments dup-finding-id; do
     dir=$T/sets/invalid-$kind
-    make_cmd="$GEN --seed 5 --months 2 --invalid $kind -o /tmp/invalid-$kind"
+    make_cmd="python3 tests/gen/gen-dataset.py --seed 5 --months 2 --invalid $kind -o /tmp/invalid-$kind"
     $GEN --seed 5 --months 2 --invalid "$kind" -o "$dir" 2>"$T/gen.err" || { fail "invalid $kind: generator" "$(cat "$T/gen.err")"; continue; }
     "$GEN_BIN" check --data "$dir" >/dev/null 2>&1
     rc=$?
@@ -120,4 +125,4 @@ if [ -n "$SAN" ] && [ "$SAN" != "$GEN_BIN" ] && [ -x "$SAN" ]; then
 fi
 
 echo "generative: $n_sets sets, $(wc -l < "$jobs") set-periods" >&2
-python3 tests/gen/classify.py "$KNOWN" < "$results"
+$PY tests/gen/classify.py "$KNOWN" < "$results"

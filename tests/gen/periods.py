@@ -38,17 +38,16 @@ def main():
     else:
         bounded = ci and len(months) > 4
         ms = ["%d-%02d" % ym for ym in months]
-        out += ms[:2] + ms[-1:] if bounded else ms
+        out += ms[:1] + ms[-1:] if bounded else ms
         for fmt, key in (("%d-Q%d", lambda ym: (ym[1] - 1) // 3 + 1), ("%d-H%d", lambda ym: 1 if ym[1] <= 6 else 2)):
             seen = []
             for ym in months:
                 p = fmt % (ym[0], key(ym))
                 if p not in seen:
                     seen.append(p)
-            if bounded and fmt.endswith("Q%d") and len(seen) > 2:
-                seen = [seen[0], seen[-1]]
-            out += seen
-        out += sorted({"%d" % ym[0] for ym in months})
+            out += seen[:1] if bounded else seen
+        years = sorted({"%d" % ym[0] for ym in months})
+        out += years[:1] if bounded else years
     out.append("term")
     print("\n".join(out))
 

@@ -11,6 +11,7 @@ set_name=$1 data=$2 period=$3 make_set=$4
 shift 4
 docs=${*:-monthly half-year year-end acceptance inspections incidents kpi packet}
 BIN=${BIN:-./opsreport}
+PY=${PY:-python3}
 TODAY=2029-12-31
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -23,7 +24,7 @@ if ! $facts_cmd 2>"$out/facts.err"; then
     exit 0
 fi
 # the facts against an independent reading of the records
-python3 tests/gen/oracle.py "$data" "$out/facts.xml" |
+$PY tests/gen/oracle.py "$data" "$out/facts.xml" |
 while IFS="$(printf '\t')" read -r verdict check detail; do
     if [ "$verdict" = ok ]; then
         line pass "$set_name facts $period $check" "" ""
@@ -53,7 +54,7 @@ for doc in $docs; do
         line fail "$id qpdf" "$(tail -n 2 "$out/qpdf" | oneline)" "$repro && qpdf --check /tmp/$doc.pdf"
     fi
     pdftotext -enc UTF-8 "$pdf" "$out/$doc.txt" 2>/dev/null
-    python3 tests/gen/check-figures.py "$doc" "$out/facts.xml" "$out/$doc.txt" tests/gen/sample-words.txt |
+    $PY tests/gen/check-figures.py "$doc" "$out/facts.xml" "$out/$doc.txt" tests/gen/sample-words.txt |
     while IFS="$(printf '\t')" read -r verdict check detail; do
         if [ "$verdict" = ok ]; then
             line pass "$id $check" "" ""
