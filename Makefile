@@ -58,7 +58,7 @@ $(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
 -include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(TEST_NAMES:%=$(BUILD)/san/test_%.d)
 
 .SECONDARY:
-.PHONY: all check unit-tests demo bench install clean deps
+.PHONY: all check unit-tests demo bench install clean deps soak
 all: opsreport
 
 deps:
@@ -88,9 +88,19 @@ $(BUILD)/inkcheck: tests/inkcheck.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(WARN) -O2 $< -o $@
 
-check: $(TEST_BINS) $(SAN_BIN) $(BUILD)/inkcheck
+# tests/e2e/generative.sh renders with the release binary (GEN_BIN) for
+# speed and with the sanitized one for a few periods.
+check: $(TEST_BINS) $(SAN_BIN) $(BUILD)/inkcheck opsreport
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  OPSREPORT_HOME=$(CURDIR) OPSREPORT_BIN=$(SAN_BIN) INKCHECK=$(BUILD)/inkcheck sh tests/run.sh $(TEST_BINS)
+	  OPSREPORT_HOME=$(CURDIR) OPSREPORT_BIN=$(SAN_BIN) GEN_BIN=./opsreport INKCHECK=$(BUILD)/inkcheck sh tests/run.sh $(TEST_BINS)
+
+# Generative soak: N random-shape record sets (seeds FIRST, FIRST+1, ...),
+# every document for every period of each term.
+N     ?= 200
+FIRST ?= 1000
+soak: opsreport $(SAN_BIN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 OPSREPORT_HOME=$(CURDIR) OPSREPORT_BIN=$(SAN_BIN) \
+	  GEN_BIN=./opsreport sh tests/e2e/generative.sh --soak $(N) $(FIRST)
 
 unit-tests: $(TEST_BINS)
 
