@@ -98,7 +98,7 @@ static size_t match_at(const char *s, size_t len, size_t start, char out[18], si
 {
     char d[18];
     size_t n = 0, best = 0, pos = start, last_end = start;
-    int separators = 0, invisible = 0;
+    int separators = 0, invisible = 0, group = 0, shortest_group = 18;
     bool in_group = false, has_x = false;
     for (;;) {
         unit_kind k = U_OTHER;
@@ -120,12 +120,19 @@ static size_t match_at(const char *s, size_t len, size_t start, char out[18], si
             d[n++] = k == U_X ? 'X' : dg;
             has_x = k == U_X;
             in_group = true;
+            group++;
             separators = invisible = 0;
             last_end = pos;
             continue;
         }
-        /* a group ends here */
-        if (in_group && (n == 11 || n == 15 || n == 18) && valid(d, n, has_x)) {
+        /* a group ends here.  Groups of one or two digits make a list of
+         * small numbers (a chart's values) far more often than a written-out
+         * number: only an 18-digit ID, whose date and check character
+         * vouch for it, may be spelled that way. */
+        if (in_group && group < shortest_group)
+            shortest_group = group;
+        group = 0;
+        if (in_group && (n == 11 || n == 15 || n == 18) && (n == 18 || shortest_group >= 3) && valid(d, n, has_x)) {
             best = n;
             memcpy(out, d, n);
             *end = last_end;
