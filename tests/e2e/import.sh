@@ -119,20 +119,37 @@ if [ $rc -eq 1 ] && grep -q 'big.xlsx:1000001:F: error: column "结果" (result)
     pass "1,000,000-row xlsx streamed: error on row 1000001, peak RSS ${rss} KB, nothing written"
 else fail "million rows" "rc=$rc rss=$rss $(head -2 $T/o)"; fi
 
-# ---- done when: init, GBK CSV of inspections + xlsx 故障台账, check, monthly report ----
+# ---- done when: init, GBK CSV of inspections + xlsx 故障台账 + Uptime Kuma, check, monthly report ----
 D=$T/done
 $BIN init $D --id KW-TEST --client 甲方 --vendor 乙方 --start 2026-06-09 --end 2027-06-08 \
     --system vr:展示系统:important:audio=音频处理,hotspot=互动元素 --system web:网站模板:general:tpl=栏目页模板,cms=内容发布 >/dev/null 2>&1
 csv fb.csv '序号,类别,日期,调查类型,评价人,评价,来源级别,内容\r\n1,满意度调查,2026/7/22,日常,信息处,满意,,\r\n2,满意度调查,2026年7月31日,总体,王某,非常满意,,\r\n3,投诉,2026-08-02,,,,重要,"响应慢，""未及时""回电"\r\n4,表扬,2026-10-09,,,,一般,保障到位\r\n' gb18030
 csv docs.csv '文档类型,周期,关联故障,提交日期,错别字\r\n周报,2026-W27,,2026-07-06,\r\n月报,2026-07,,2026-08-04,3\r\n故障报告,,INC-2026-003,2026-07-08,\r\n'
+# an Uptime Kuma 1.x database (its own table definitions) with a month of
+# one-minute heartbeats for the first system, 30 of them down
+sqlite3 $T/kuma.db <tests/data/import-probes/kuma1-schema.sql
+sqlite3 $T/kuma.db <<EOF
+INSERT INTO monitor (id, name, interval, url, type) VALUES (1, '官网首页', 60, 'https://example.gov.cn/', 'http');
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 44639)
+INSERT INTO heartbeat (monitor_id, status, msg, time, ping, important, duration)
+SELECT 1, CASE WHEN i BETWEEN 600 AND 629 THEN 0 ELSE 1 END, '',
+  strftime('%Y-%m-%d %H:%M:%S', $(date -u -d '2026-06-30 16:00:00' +%s) + i * 60, 'unixepoch'), 200, 0, 60
+FROM n;
+EOF
 $BIN import incidents $T/inc.xlsx --data $D -q >$T/o 2>&1 && $BIN import inspections $T/insp-gbk.csv --data $D -q >>$T/o 2>&1 &&
     $BIN import feedback $T/fb.csv --data $D -q >>$T/o 2>&1 && $BIN import deliverables $T/docs.csv --data $D -q >>$T/o 2>&1 &&
+    $BIN import probes $T/kuma.db --data $D --system vr --from 2026-07-01 --to 2026-07-31 -q >>$T/o 2>&1 &&
     $BIN check --data $D >>$T/o 2>&1 &&
     $BIN render monthly --data $D --period 2026-07 --today 2026-08-05 -q -o $T/monthly.pdf >>$T/o 2>&1
 rc=$?
 if [ $rc -eq 0 ] && qpdf --check $T/monthly.pdf >/dev/null 2>&1 && pdftotext $T/monthly.pdf - | grep -q '巡检'; then
-    pass "init, GBK CSV inspections, xlsx 故障台账, GB18030 feedback, deliverables: check accepts, monthly report renders"
+    pass "init, GBK CSV inspections, xlsx 故障台账, Uptime Kuma database, GB18030 feedback, deliverables: check accepts, monthly report renders"
 else fail "done when" "rc=$rc $(tail -3 $T/o)"; fi
+$BIN facts --data $D --period 2026-07 --today 2026-08-05 >$T/facts.xml 2>/dev/null
+if grep -q 'probe-samples="44640"' $T/facts.xml && grep -q 'probe-ok="44610"' $T/facts.xml &&
+   pdftotext $T/monthly.pdf - | tr -d '\n' | grep -q '拨测数据 *44640 *个，正常 *44610 *个'; then
+    pass "Uptime Kuma heartbeats reach the facts and the monthly report (44,640 samples, 44,610 up)"
+else fail "kuma in the monthly" "$(grep -o 'probe-[a-z]*="[^"]*"' $T/facts.xml | head -4)"; fi
 if grep -q '<complaint date="2026-08-02" from="important">响应慢，&quot;未及时&quot;回电</complaint>' $D/feedback-import-*.xml 2>/dev/null ||
    grep -q '<complaint date="2026-08-02" from="important">响应慢，"未及时"回电</complaint>' $D/feedback-import-*.xml; then
     pass "feedback: quoted field with doubled quotes, date spellings 2026/7/22 and 2026年7月31日"
