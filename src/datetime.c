@@ -75,7 +75,7 @@ int od_iso_weeks_in_year(int iso_year)
     return (int)((od_iso_week_monday(iso_year + 1, 1) - od_iso_week_monday(iso_year, 1)) / 7);
 }
 
-static bool digits(const char *s, int n, int *out)
+bool od_digits(const char *s, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ bool od_parse_date(const char *s, od_date *out)
     int y, m, d;
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return false;
-    if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
+    if (!od_digits(s, 4, &y) || !od_digits(s + 5, 2, &m) || !od_digits(s + 8, 2, &d))
         return false;
     if (!od_valid_ymd(y, m, d))
         return false;
@@ -112,11 +112,11 @@ bool od_parse_instant_s(const char *s, od_minute *out, int *second)
         return false;
     memcpy(date, s, 10);
     date[10] = '\0';
-    if (!od_parse_date(date, &day) || !digits(s + 11, 2, &hh) || !digits(s + 14, 2, &mi))
+    if (!od_parse_date(date, &day) || !od_digits(s + 11, 2, &hh) || !od_digits(s + 14, 2, &mi))
         return false;
     const char *rest = s + 16;
     if (*rest == ':') {
-        if (!digits(rest + 1, 2, &ss))
+        if (!od_digits(rest + 1, 2, &ss))
             return false;
         rest += 3;
     }
@@ -125,7 +125,7 @@ bool od_parse_instant_s(const char *s, od_minute *out, int *second)
         rest++;
     } else if (*rest == '+' || *rest == '-') {
         int oh, om;
-        if (strlen(rest) != 6 || rest[3] != ':' || !digits(rest + 1, 2, &oh) || !digits(rest + 4, 2, &om)
+        if (strlen(rest) != 6 || rest[3] != ':' || !od_digits(rest + 1, 2, &oh) || !od_digits(rest + 4, 2, &om)
             || oh > 14 || om > 59)
             return false;
         off = (oh * 60 + om) * (*rest == '-' ? -1 : 1);

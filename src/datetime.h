@@ -29,6 +29,8 @@ od_date od_iso_week_monday(int iso_year, int week);
 int od_iso_weeks_in_year(int iso_year);   /* 52 or 53 */
 
 /* "YYYY-MM-DD" exactly.  Returns true and sets *out, false on any other text. */
+/* The n ASCII digits at s as a number in *out; false when one is not a digit. */
+bool od_digits(const char *s, int n, int *out);
 bool od_parse_date(const char *s, od_date *out);
 /* "YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]"; no offset = Beijing time.  Returns
  * true and sets *out (Beijing minutes). */

@@ -41,26 +41,14 @@ kuma_sample kuma_status_sample(long status, bool pending_up)
     }
 }
 
-static bool kuma_digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 bool kuma_parse_time(const char *s, int64_t *unix_ms)
 {
     int y, mo, d, h, mi, sec, ms = 0;
     if (strlen(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':'
         || s[16] != ':')
         return false;
-    if (!kuma_digits(s, 4, &y) || !kuma_digits(s + 5, 2, &mo) || !kuma_digits(s + 8, 2, &d)
-        || !kuma_digits(s + 11, 2, &h) || !kuma_digits(s + 14, 2, &mi) || !kuma_digits(s + 17, 2, &sec))
+    if (!od_digits(s, 4, &y) || !od_digits(s + 5, 2, &mo) || !od_digits(s + 8, 2, &d)
+        || !od_digits(s + 11, 2, &h) || !od_digits(s + 14, 2, &mi) || !od_digits(s + 17, 2, &sec))
         return false;
     if (!od_valid_ymd(y, mo, d) || h > 23 || mi > 59 || sec > 60)
         return false;

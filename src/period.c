@@ -166,18 +166,6 @@ int period_count_units(const od_period *p, od_period_kind kind)
 
 /* ---- parsing ---------------------------------------------------------- */
 
-static bool period_digits(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 static bool period_fail(char *why, size_t why_size, const char *msg)
 {
     if (why && why_size)
@@ -222,7 +210,7 @@ bool period_parse_nominal(const char *text, od_period *out, char *why, size_t wh
 
     size_t n = strlen(text);
     int year;
-    if (n < 4 || !period_digits(text, 4, &year) || (n > 4 && text[4] != '-'))
+    if (n < 4 || !od_digits(text, 4, &year) || (n > 4 && text[4] != '-'))
         return period_fail(why, why_size, "not a period form");
     if (year < 1)
         return period_fail(why, why_size, "year 0000 does not exist");
@@ -233,22 +221,22 @@ bool period_parse_nominal(const char *text, od_period *out, char *why, size_t wh
     size_t rn = n - 5;
     int v;
     char what = rest[0];
-    if (rn == 2 && period_digits(rest, 2, &v)) {
+    if (rn == 2 && od_digits(rest, 2, &v)) {
         if (period_unit(PERIOD_MONTH, year, v, out))
             return true;
         return period_fail(why, why_size, "the month is out of range; expected 01 to 12");
     }
-    if (rn == 2 && (what == 'Q' || what == 'q') && period_digits(rest + 1, 1, &v)) {
+    if (rn == 2 && (what == 'Q' || what == 'q') && od_digits(rest + 1, 1, &v)) {
         if (period_unit(PERIOD_QUARTER, year, v, out))
             return true;
         return period_fail(why, why_size, "the quarter is out of range; expected Q1 to Q4");
     }
-    if (rn == 2 && (what == 'H' || what == 'h') && period_digits(rest + 1, 1, &v)) {
+    if (rn == 2 && (what == 'H' || what == 'h') && od_digits(rest + 1, 1, &v)) {
         if (period_unit(PERIOD_HALF, year, v, out))
             return true;
         return period_fail(why, why_size, "the half is out of range; expected H1 or H2");
     }
-    if (rn == 3 && (what == 'W' || what == 'w') && period_digits(rest + 1, 2, &v)) {
+    if (rn == 3 && (what == 'W' || what == 'w') && od_digits(rest + 1, 2, &v)) {
         if (period_unit(PERIOD_WEEK, year, v, out))
             return true;
         if (why && why_size)
