@@ -91,14 +91,17 @@ static bool valid(const char *d, size_t n, bool has_x)
     return false;
 }
 
-/* From the digit at s[start], the start of a digit group, the longest
- * personal number ending at a group boundary: its digits in out, its
- * written end in *end; 0 when there is none. */
-static size_t match_at(const char *s, size_t len, size_t start, char out[18], size_t *end)
+/* From the digit at s[start], the longest personal number ending at a
+ * group boundary: its digits in out, its written end in *end; 0 when there
+ * is none.  A start inside a run of digits (inside_run) is the tail of a
+ * longer group, as when a number is glued to the text before it
+ * ("终端 01" + "1 1 0 1 0 5 …"): it counts only when more groups follow,
+ * so one long run of digits is never cut into a number. */
+static size_t match_at(const char *s, size_t len, size_t start, bool inside_run, char out[18], size_t *end)
 {
     char d[18];
     size_t n = 0, best = 0, pos = start, last_end = start;
-    int separators = 0, invisible = 0, group = 0, shortest_group = 18;
+    int separators = 0, invisible = 0, group = 0, groups = 0, shortest_group = 18;
     bool in_group = false, has_x = false;
     for (;;) {
         unit_kind k = U_OTHER;
@@ -129,10 +132,14 @@ static size_t match_at(const char *s, size_t len, size_t start, char out[18], si
          * small numbers (a chart's values) far more often than a written-out
          * number: only an 18-digit ID, whose date and check character
          * vouch for it, may be spelled that way. */
-        if (in_group && group < shortest_group)
-            shortest_group = group;
+        if (in_group) {
+            groups++;
+            if (group < shortest_group)
+                shortest_group = group;
+        }
         group = 0;
-        if (in_group && (n == 11 || n == 15 || n == 18) && (n == 18 || shortest_group >= 3) && valid(d, n, has_x)) {
+        if (in_group && (n == 11 || n == 15 || n == 18) && (n == 18 || shortest_group >= 3)
+            && (!inside_run || groups > 1) && valid(d, n, has_x)) {
             best = n;
             memcpy(out, d, n);
             *end = last_end;
@@ -151,9 +158,9 @@ static size_t scan(const char *s, size_t len, char *w, size_t *count)
         size_t at = r;
         char dg;
         unit_kind k = classify(utf8_next(s, len, &r, NULL), &dg);
-        if (k == U_DIGIT && prev != U_DIGIT) {
+        if (k == U_DIGIT) {
             char d[18];
-            size_t end, n = match_at(s, len, at, d, &end);
+            size_t end, n = match_at(s, len, at, prev == U_DIGIT, d, &end);
             if (n) {
                 found++;
                 if (!w)

@@ -47,6 +47,11 @@ static void ids_written_every_way(void **state)
     masks_to("110105\u00A019491231\u3000002X", "110***********002X", 1);
     masks_to("110105 - 19491231 - 002X", "110***********002X", 1);
     masks_to("1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X", "110***********002X", 1);
+    /* glued to the digits before it: the number starts inside a group
+     * (found by personal-ids.sh: "终端 01" + a spaced ID) */
+    masks_to("终端 011 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 X", "终端 01110***********002X", 1);
+    masks_to("终端 0111010519491231002X 1", "终端 0111010519491231002X 1", 0);
+    masks_to("编号01110105 491231 002", "编号01110********1002", 1);
     /* mixed: full-width group, a zero-width joiner and a full-width hyphen */
     masks_to("１１０１０５－1949\u200C1231－００２X", "110***********002X", 1);
     /* old 15-digit ID: 110105 + 491231 + 002 */
