@@ -1946,6 +1946,7 @@ static or_status expand(const template *t, xmlDocPtr data, const template_param 
 {
     trun r = {.t = t, .d = d, .emit = emit, .ectx = ectx};
     r.fc.cal = cal;
+    r.fc.data = data;
     xmlGenericErrorFunc saved_generic = xmlGenericError;
     void *saved_gctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(&r, run_generic_error);
@@ -2006,6 +2007,7 @@ static or_status expand(const template *t, xmlDocPtr data, const template_param 
     xmlSetGenericErrorFunc(saved_gctx, saved_generic);
     or_free(r.vars);
     xmlXPathFreeContext(r.xp);
+    template_fctx_done(&r.fc);
     if (r.st != OR_OK || !out) {
         xmlFreeDoc(r.out);
         return r.st;
@@ -2098,6 +2100,7 @@ or_status template_param_values(const template *t, size_t i, xmlDocPtr data, con
     if (st == OR_OK && p->values) {
         trun r = {.t = t, .d = d};
         r.fc.cal = cal;
+        r.fc.data = data;
         xmlGenericErrorFunc saved_generic = xmlGenericError;
         void *saved_gctx = xmlGenericErrorContext;
         xmlSetGenericErrorFunc(&r, run_generic_error);
@@ -2132,6 +2135,7 @@ or_status template_param_values(const template *t, size_t i, xmlDocPtr data, con
         xmlSetGenericErrorFunc(saved_gctx, saved_generic);
         or_free(r.vars);
         xmlXPathFreeContext(r.xp);
+        template_fctx_done(&r.fc);
         st = r.st;
     }
     if (st != OR_OK)

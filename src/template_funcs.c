@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libxml/hash.h>
 #include <libxml/xpathInternals.h>
 
 void template_fctx_fail(template_fctx *fc, const char *fmt, ...)
@@ -667,6 +668,67 @@ static void fn_join(xmlXPathParserContextPtr ctxt, int nargs)
     free_strings(sep, 1);
 }
 
+/* The index of f:record: every element under /data/records/<kind>/ that
+ * has an id, keyed by (element name, id).  `check` refuses duplicate ids
+ * within a kind, so the first one seen is the only one. */
+static int build_records_index(template_fctx *fc)
+{
+    fc->records_by_id = xmlHashCreate(1024);
+    if (!fc->records_by_id)
+        return -1;
+    xmlNodePtr root = fc->data ? xmlDocGetRootElement(fc->data) : NULL;
+    for (xmlNodePtr sec = root ? root->children : NULL; sec; sec = sec->next) {
+        if (sec->type != XML_ELEMENT_NODE || !xmlStrEqual(sec->name, BAD_CAST "records"))
+            continue;
+        for (xmlNodePtr kind = sec->children; kind; kind = kind->next) {
+            if (kind->type != XML_ELEMENT_NODE)
+                continue;
+            for (xmlNodePtr rec = kind->children; rec; rec = rec->next) {
+                if (rec->type != XML_ELEMENT_NODE)
+                    continue;
+                xmlAttrPtr id = xmlHasProp(rec, BAD_CAST "id");
+                if (!id || !id->children || id->children->type != XML_TEXT_NODE || !id->children->content)
+                    continue;
+                int rc = xmlHashAddEntry2(fc->records_by_id, rec->name, id->children->content, rec);
+                if (rc != 0 && !xmlHashLookup2(fc->records_by_id, rec->name, id->children->content))
+                    return -1;   /* not a duplicate: out of memory */
+            }
+        }
+    }
+    return 0;
+}
+
+/* f:record(name, id): the record element `name` (incident, inspection …)
+ * whose @id is id, as a node-set (empty when there is none).  The same as
+ * /data/records/<kind>/name[@id = id], found through an index: a report
+ * that looks up each of n incidents in the records does n lookups, not n²
+ * comparisons. */
+static void fn_record(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xmlChar *a[2];
+    if (!arity(ctxt, nargs, 2, 2, "record") || !pop_strings(ctxt, 2, a))
+        return;
+    template_fctx *fc = fctx(ctxt);
+    if (!fc->records_by_id && build_records_index(fc) != 0) {
+        free_strings(a, 2);
+        fnomem(ctxt);
+        return;
+    }
+    xmlNodePtr rec = xmlHashLookup2(fc->records_by_id, a[0], a[1]);
+    free_strings(a, 2);
+    xmlXPathObjectPtr o = xmlXPathNewNodeSet(rec);
+    if (o)
+        valuePush(ctxt, o);
+    else
+        fnomem(ctxt);
+}
+
+void template_fctx_done(template_fctx *fc)
+{
+    xmlHashFree(fc->records_by_id, NULL);
+    fc->records_by_id = NULL;
+}
+
 static void minmax(xmlXPathParserContextPtr ctxt, int nargs, bool max)
 {
     const char *fname = max ? "max" : "min";
@@ -734,6 +796,7 @@ static const fdef FUNCS[] = {
     {"pad", 2, 2, fn_pad},
     {"mask-id", 1, 1, fn_mask_id},
     {"join", 2, 2, fn_join},
+    {"record", 2, 2, fn_record},
     {"max", 1, 1, fn_max},
     {"min", 1, 1, fn_min},
 };

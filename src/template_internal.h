@@ -16,6 +16,8 @@
 typedef struct template_fctx {
     const calendar *cal;   /* NULL: working-day functions fail */
     xmlNodePtr current;    /* the t:for-each item (or the top-level context): current() */
+    xmlDocPtr data;        /* the data document: f:record looks in its /data/records */
+    struct _xmlHashTable *records_by_id;   /* f:record's index, built at its first call; owned */
     bool failed;
     bool nomem;
     char msg[512];
@@ -30,6 +32,9 @@ int template_funcs_register(xmlXPathContextPtr xp);
  * evaluated, so a misspelled name in a rarely taken branch would go
  * unnoticed.) */
 bool template_funcs_arity(const char *local, int *min, int *max);
+
+/* Frees what the functions built during one run (f:record's index). */
+void template_fctx_done(template_fctx *fc);
 
 /* Records a function's error (the first one wins). */
 void template_fctx_fail(template_fctx *fc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
