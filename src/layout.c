@@ -1325,6 +1325,7 @@ typedef struct lay_table {
     size_t ncells, cells_cap;
     lay_row *rows;
     size_t nrows, rows_cap;
+    size_t *row_cell;      /* nrows + 1 entries: the first cell of each row (cells are in row order) */
     size_t header_rows;
     bool zebra;
     const char *continued; /* marks the continued part of a split cell */
@@ -1338,6 +1339,7 @@ static void lay_table_free(lay_table *tb)
         lay_text_free(&tb->cells[i].text);
     or_free(tb->cells);
     or_free(tb->rows);
+    or_free(tb->row_cell);
 }
 
 static lay_cell *lay_table_cell(lay *L, lay_table *tb)
@@ -1368,8 +1370,14 @@ static or_status lay_table_grid(lay *L, lay_table *tb)
     int busy[LAY_MAX_COLS] = {0};   /* rows still covered by a rowspan above */
     int ncols = 0;
     size_t ci = 0;
+    /* Drawing and page breaking look up a row's cells by row: without this
+     * index every row group scanned every cell (a 100,000-row table). */
+    tb->row_cell = or_malloc((tb->nrows + 1) * sizeof *tb->row_cell);
+    if (!tb->row_cell)
+        return lay_nomem(L);
     for (size_t r = 0; r < tb->nrows; r++) {
         int col = 0;
+        tb->row_cell[r] = ci;
         for (; ci < tb->ncells && tb->cells[ci].row == (int)r; ci++) {
             lay_cell *c = &tb->cells[ci];
             while (col < LAY_MAX_COLS && busy[col] > 0)
@@ -1396,6 +1404,7 @@ static or_status lay_table_grid(lay *L, lay_table *tb)
             if (busy[k] > 0)
                 busy[k]--;
     }
+    tb->row_cell[tb->nrows] = ci;
     tb->ncols = ncols;
     return ncols > 0 ? OR_OK : OR_EINPUT;
 }
@@ -1596,10 +1605,8 @@ static or_status lay_table_draw(lay *L, lay_table *tb, size_t r0, size_t r1, flo
                                 const size_t *from, const size_t *to, size_t body_index)
 {
     float x0 = L->m_left;
-    for (size_t i = 0; i < tb->ncells; i++) {
+    for (size_t i = tb->row_cell[r0]; i < tb->row_cell[r1]; i++) {
         lay_cell *c = &tb->cells[i];
-        if (c->row < (int)r0 || c->row >= (int)r1)
-            continue;
         float y = top;
         for (size_t r = r0; r < (size_t)c->row; r++)
             y += tb->rows[r].h;
@@ -2182,9 +2189,9 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
     for (size_t r = tb->header_rows; r < tb->nrows && st == OR_OK;) {
         /* A unit: rows joined by row spans, kept on one page when they fit. */
         size_t end = r + 1;
-        for (size_t i = 0; i < tb->ncells; i++) {
+        for (size_t i = tb->row_cell[r]; i < tb->row_cell[end]; i++) {
             const lay_cell *c = &tb->cells[i];
-            if (c->row >= (int)r && c->row < (int)end && (size_t)(c->row + c->rowspan) > end)
+            if ((size_t)(c->row + c->rowspan) > end)
                 end = (size_t)(c->row + c->rowspan);
         }
         float h = lay_rows_height(tb, r, end);
