@@ -632,6 +632,25 @@ static void test_fn_numbers(void **state)
     assert_fx_error("f:join('a', ',')", "f:join: the first argument must be a node-set");
 }
 
+/* f:record finds a record by element name and id among every kind under
+ * /data/records, gives an empty node-set for an unknown id, a name of
+ * another kind, or a data document without records. */
+static void test_fn_record(void **state)
+{
+    (void)state;
+    const char *data = "<data><records><incidents><incident id=\"A\"><title>甲</title></incident>"
+                       "<incident id=\"B\"><title>乙</title></incident></incidents>"
+                       "<incidents><incident id=\"C\"><title>丙</title></incident></incidents>"
+                       "<tasks><task id=\"A\">任务</task></tasks></records></data>";
+    expect_xml("<r" NS "><t:for-each select=\"/data/records/*/*\"><x id=\"{@id}\">"
+               "<t:value-of select=\"f:record('incident', current()/@id)/title\"/></x></t:for-each>"
+               "<y><t:value-of select=\"count(f:record('incident', 'Z'))\"/>"
+               "<t:value-of select=\"count(f:record('finding', 'A'))\"/>"
+               "<t:value-of select=\"f:record('task', 'A')\"/></y></r>",
+               data, "<r><x id=\"A\">甲</x><x id=\"B\">乙</x><x id=\"C\">丙</x><x id=\"A\">甲</x><y>00任务</y></r>");
+    expect_xml("<r" NS "><t:value-of select=\"count(f:record('incident', 'A'))\"/></r>", "<data/>", "<r>0</r>");
+}
+
 static void test_fn_money(void **state)
 {
     (void)state;
@@ -1115,6 +1134,7 @@ int main(void)
         cmocka_unit_test(test_fn_dates),
         cmocka_unit_test(test_fn_workdays),
         cmocka_unit_test(test_fn_numbers),
+        cmocka_unit_test(test_fn_record),
         cmocka_unit_test(test_fn_money),
         cmocka_unit_test(test_money_cn_vectors),
         cmocka_unit_test(test_money_module),
