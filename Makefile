@@ -18,7 +18,7 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag alloc buf arena atomicout utf8 personal datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
+LIB_MODULES := diag pathfmt alloc buf arena atomicout utf8 personal datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
 
 TEST_NAMES  := utf8 personal datetime buf calendar period chart fonts pdfout records textbreak facts template import_probes import
 
@@ -58,7 +58,7 @@ $(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
 -include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(TEST_NAMES:%=$(BUILD)/san/test_%.d)
 
 .SECONDARY:
-.PHONY: all check unit-tests demo bench install clean deps soak
+.PHONY: all check unit-tests demo bench install clean deps soak lint
 all: opsreport
 
 deps:
@@ -103,6 +103,10 @@ soak: opsreport $(SAN_BIN)
 	  GEN_BIN=./opsreport sh tests/e2e/generative.sh --soak $(N) $(FIRST)
 
 unit-tests: $(TEST_BINS)
+
+# Banned functions, unchecked path formatting, -Wformat=2 (tests/lint.sh).
+lint: $(BUILD)/config.mk
+	@CC="$(CC)" CFLAGS_LINT="$(PKG_CFLAGS)" sh tests/lint.sh
 
 demo: opsreport
 	@sh samples/demo.sh ./opsreport out

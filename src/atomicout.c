@@ -65,7 +65,8 @@ static void restore_signals(const sigset_t *old) { sigprocmask(SIG_SETMASK, old,
 
 static void arm(const char *path)
 {
-    snprintf(sig_tmp_path, sizeof sig_tmp_path, "%s", path);
+    /* o->tmp is a realpath (< PATH_MAX) plus ".XXXXXX": it fits */
+    (void)snprintf(sig_tmp_path, sizeof sig_tmp_path, "%s", path);
     sig_tmp_armed = 1;
 }
 

@@ -1,5 +1,7 @@
 #include "dataset.h"
 
+#include "pathfmt.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,11 +11,16 @@ or_status dataset_load(dataset *ds, const char *dir, const char *home, const cha
 {
     char schema[PATH_MAX], holidays[PATH_MAX], rules[PATH_MAX], rules_schema[PATH_MAX];
     memset(ds, 0, sizeof *ds);
-    snprintf(schema, sizeof schema, "%s/data/schema", home);
-    snprintf(holidays, sizeof holidays, "%s/%s", home, CALENDAR_SHIPPED_PATH);
-    snprintf(rules, sizeof rules, "%s/%s", home, KPI_RULES_PATH);
-    snprintf(rules_schema, sizeof rules_schema, "%s/%s", home, KPI_SCHEMA_PATH);
-    or_status st = records_load_dir_flags(&ds->records, dir, schema, rec_flags, d);
+    or_status st = path_format(d, schema, sizeof schema, "%s/data/schema", home);
+    if (st == OR_OK)
+        st = path_format(d, holidays, sizeof holidays, "%s/%s", home, CALENDAR_SHIPPED_PATH);
+    if (st == OR_OK)
+        st = path_format(d, rules, sizeof rules, "%s/%s", home, KPI_RULES_PATH);
+    if (st == OR_OK)
+        st = path_format(d, rules_schema, sizeof rules_schema, "%s/%s", home, KPI_SCHEMA_PATH);
+    if (st != OR_OK)
+        return st;
+    st = records_load_dir_flags(&ds->records, dir, schema, rec_flags, d);
     if (st == OR_OK)
         st = calendar_load(&ds->cal, holidays, d);
     /* The data set's own calendar files win over the shipped schedule. */

@@ -1,6 +1,7 @@
 /* import: rows -> records -> a checked new record file. */
 #define _GNU_SOURCE
 #include "import.h"
+#include "pathfmt.h"
 
 #include "alloc.h"
 #include "arena.h"
@@ -468,14 +469,14 @@ static void __attribute__((format(printf, 3, 4))) imp_err(imp *I, int field, con
     if (field >= 0 && I->col_of[field] >= 0) {
         char col[8];
         tab_column_name((size_t)I->col_of[field], col);
-        snprintf(loc, sizeof loc, "%s:%ld:%s", I->rq->file, I->row, col);
+        (void)snprintf(loc, sizeof loc, "%s:%ld:%s", I->rq->file, I->row, col);
         diag_error(I->d, loc, 0, "column \"%s\" (%s): %s", I->col_header[field], I->kd->fields[field].name,
                    msg ? msg : "out of memory");
     } else if (field >= 0) {
-        snprintf(loc, sizeof loc, "%s:%ld", I->rq->file, I->row);
+        (void)snprintf(loc, sizeof loc, "%s:%ld", I->rq->file, I->row);
         diag_error(I->d, loc, 0, "%s: %s", I->kd->fields[field].name, msg ? msg : "out of memory");
     } else {
-        snprintf(loc, sizeof loc, "%s:%ld", I->rq->file, I->row);
+        (void)snprintf(loc, sizeof loc, "%s:%ld", I->rq->file, I->row);
         diag_error(I->d, loc, 0, "%s", msg ? msg : "out of memory");
     }
     free(msg);
@@ -1079,7 +1080,7 @@ static or_status imp_header(imp *I, size_t ncells, const char *const *cells)
             continue;
         char col[8], loc[PATH_MAX + 32];
         tab_column_name(c, col);
-        snprintf(loc, sizeof loc, "%s:%ld:%s", I->rq->file, I->row, col);
+        (void)snprintf(loc, sizeof loc, "%s:%ld:%s", I->rq->file, I->row, col);
         if (!f) {
             buf b;
             buf_init(&b, 8192);
@@ -1290,9 +1291,13 @@ or_status import_run(const import_request *rq, diag *d)
         return OR_EUSAGE;
     }
     char schema_dir[PATH_MAX], map_schema[PATH_MAX], map_path[PATH_MAX];
-    snprintf(schema_dir, sizeof schema_dir, "%s/data/schema", rq->home);
-    snprintf(map_schema, sizeof map_schema, "%s/data/schema/import-map.rng", rq->home);
-    snprintf(map_path, sizeof map_path, "%s/data/maps/%s.xml", rq->home, rq->kind);
+    or_status pst = path_format(d, schema_dir, sizeof schema_dir, "%s/data/schema", rq->home);
+    if (pst == OR_OK)
+        pst = path_format(d, map_schema, sizeof map_schema, "%s/data/schema/import-map.rng", rq->home);
+    if (pst == OR_OK)
+        pst = path_format(d, map_path, sizeof map_path, "%s/data/maps/%s.xml", rq->home, rq->kind);
+    if (pst != OR_OK)
+        return pst;
     imp I = {.rq = rq, .d = d, .kd = kd};
     arena_init(&I.key_mem, 0);
     arena_init(&I.row_mem, 4096);
@@ -1320,9 +1325,10 @@ or_status import_run(const import_request *rq, diag *d)
             arena_init(&I.cur->mem, 16 * 1024);
     }
     if (st == OR_OK) {
-        snprintf(I.tmp_path, sizeof I.tmp_path, "%s/.%s-import-%ld.tmp", rq->data_dir, rq->kind, (long)getpid());
-        I.out = fopen(I.tmp_path, "wx");
-        if (!I.out) {
+        st = path_format(d, I.tmp_path, sizeof I.tmp_path, "%s/.%s-import-%ld.tmp", rq->data_dir, rq->kind,
+                         (long)getpid());
+        I.out = st == OR_OK ? fopen(I.tmp_path, "wx") : NULL;
+        if (st == OR_OK && !I.out) {
             diag_error(d, I.tmp_path, 0, "cannot write: %s", strerror(errno));
             st = OR_ESYS;
         }
@@ -1372,11 +1378,13 @@ or_status import_run(const import_request *rq, diag *d)
     } else if (st == OR_OK && I.written) {
         char final[PATH_MAX + 64];
         if (rq->output)
-            snprintf(final, sizeof final, "%s/%s", rq->data_dir, rq->output);
+            st = path_format(d, final, sizeof final, "%s/%s", rq->data_dir, rq->output);
         else
-            snprintf(final, sizeof final, "%s/%s-import-%012llx.xml", rq->data_dir, rq->kind,
-                     (unsigned long long)(I.content & 0xFFFFFFFFFFFFull));
-        if (link(I.tmp_path, final) != 0) {
+            st = path_format(d, final, sizeof final, "%s/%s-import-%012llx.xml", rq->data_dir, rq->kind,
+                             (unsigned long long)(I.content & 0xFFFFFFFFFFFFull));
+        if (st != OR_OK) {
+            /* reported */
+        } else if (link(I.tmp_path, final) != 0) {
             if (errno == EEXIST)
                 diag_error(d, final, 0, "exists already (expected a new file name: import never rewrites a record file; "
                            "give another with -o)");

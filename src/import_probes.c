@@ -1,4 +1,5 @@
 #include "import_probes.h"
+#include "pathfmt.h"
 
 #include "alloc.h"
 #include "datetime.h"
@@ -9,6 +10,7 @@
 #include "records.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +37,14 @@ typedef struct ip_opts {
     bool dry_run, quiet;
 } ip_opts;
 
-static int ip_usage_error(const char *fmt, const char *arg)
+static int ip_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int ip_usage_error(const char *fmt, ...)
 {
     fprintf(stderr, "opsreport: import probes: ");
-    fprintf(stderr, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\n%s", ip_usage);
     return OR_EUSAGE;
 }
@@ -316,9 +322,11 @@ int import_probes_main(int argc, char **argv, const char *home)
         return rc;
     diag d = {.quiet_warnings = o.quiet};
     char schema_dir[PATH_MAX];
-    snprintf(schema_dir, sizeof schema_dir, "%s/data/schema", home);
     ip_run run = {.o = &o, .d = &d};
-    or_status st = records_load_dir(&run.r, o.data, schema_dir, &d);
+    or_status st = path_format(&d, schema_dir, sizeof schema_dir, "%s/data/schema", home);
+    if (st != OR_OK)
+        return st;
+    st = records_load_dir(&run.r, o.data, schema_dir, &d);
     if (st != OR_OK)
         fprintf(stderr, "opsreport: %s must pass check before an import\n", o.data);
     if (st == OR_OK && !run.r->contract.src.file) {

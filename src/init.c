@@ -1,6 +1,7 @@
 /* init: contract.xml and README.md for a new data set. */
 #define _GNU_SOURCE
 #include "init.h"
+#include "pathfmt.h"
 
 #include "alloc.h"
 #include "buf.h"
@@ -9,6 +10,7 @@
 #include "records.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -27,10 +29,14 @@ static const char init_usage[] =
     "         [--page-inspections-per-day N] [--server-inspections-per-week N]\n"
     "  SLA values default to the contract's defaults (30, 60, 8, 15, 1, 95, 1, 1).\n";
 
-static int init_usage_error(const char *what, const char *arg)
+static int init_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int init_usage_error(const char *fmt, ...)
 {
     fprintf(stderr, "opsreport: init: ");
-    fprintf(stderr, what, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "\n%s", init_usage);
     return OR_EUSAGE;
 }
@@ -263,7 +269,8 @@ int init_main(int argc, char **argv, const char *home)
             continue;
         }
         buf_puts(&b, ">\n");
-        for (char *m = strtok(p[3], ","); m; m = strtok(NULL, ",")) {
+        char *save = NULL;
+        for (char *m = strtok_r(p[3], ",", &save); m; m = strtok_r(NULL, ",", &save)) {
             char *eq = strchr(m, '=');
             if (eq)
                 *eq = '\0';
@@ -301,14 +308,19 @@ int init_main(int argc, char **argv, const char *home)
 
     diag d = {0};
     char contract[PATH_MAX], readme[PATH_MAX], tmp1[PATH_MAX], tmp2[PATH_MAX], schema[PATH_MAX];
-    snprintf(contract, sizeof contract, "%s/contract.xml", dir);
-    snprintf(readme, sizeof readme, "%s/README.md", dir);
-    snprintf(tmp1, sizeof tmp1, "%s/.contract.xml.tmp%ld", dir, (long)getpid());
-    snprintf(tmp2, sizeof tmp2, "%s/.README.md.tmp%ld", dir, (long)getpid());
-    snprintf(schema, sizeof schema, "%s/data/schema", home);
-    or_status st = OR_OK;
+    or_status st = path_format(&d, contract, sizeof contract, "%s/contract.xml", dir);
+    if (st == OR_OK)
+        st = path_format(&d, readme, sizeof readme, "%s/README.md", dir);
+    if (st == OR_OK)
+        st = path_format(&d, tmp1, sizeof tmp1, "%s/.contract.xml.tmp%ld", dir, (long)getpid());
+    if (st == OR_OK)
+        st = path_format(&d, tmp2, sizeof tmp2, "%s/.README.md.tmp%ld", dir, (long)getpid());
+    if (st == OR_OK)
+        st = path_format(&d, schema, sizeof schema, "%s/data/schema", home);
     struct stat sb;
-    if (access(contract, F_OK) == 0 || access(readme, F_OK) == 0) {
+    if (st != OR_OK) {
+        /* reported */
+    } else if (access(contract, F_OK) == 0 || access(readme, F_OK) == 0) {
         diag_error(&d, access(contract, F_OK) == 0 ? contract : readme, 0,
                    "exists already (init never overwrites a file; choose a new directory)");
         st = OR_EINPUT;

@@ -1248,7 +1248,7 @@ static void rec_find_xml(const char *dir, int depth, char *found, size_t size, s
         struct stat st;
         if (len >= 5 && strcmp(e->d_name + len - 4, ".xml") == 0) {
             if ((*n)++ == 0)
-                snprintf(found, size, "%s", path);
+                (void)snprintf(found, size, "%s", path);   /* path fits: it was built in a PATH_MAX buffer */
         } else if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             rec_find_xml(path, depth + 1, found, size, n);
         }

@@ -1,4 +1,5 @@
 #include "render.h"
+#include "pathfmt.h"
 
 #include "alloc.h"
 #include "buf.h"
@@ -184,7 +185,9 @@ static int render_str_cmp(const void *a, const void *b)
 static or_status render_unknown_document(const render_request *rq, const char *tpath, diag *d)
 {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s/templates", rq->home);
+    or_status pst = path_format(d, dir, sizeof dir, "%s/templates", rq->home);
+    if (pst != OR_OK)
+        return pst;
     char **names = NULL;
     size_t n = 0, cap = 0;
     or_status st = OR_OK;

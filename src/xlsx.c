@@ -8,6 +8,7 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -155,10 +156,14 @@ typedef struct xlsx {
     size_t n_xf;
 } xlsx;
 
-static or_status xlsx_bad(xlsx *x, const char *part, long row, const char *fmt, const char *arg)
+static or_status xlsx_bad(xlsx *x, const char *part, long row, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static or_status xlsx_bad(xlsx *x, const char *part, long row, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     if (row > 0)
         diag_error(x->d, x->path, row, "%s", msg);
     else if (part)
@@ -357,6 +362,16 @@ static or_status xlsx_find_sheet(xlsx *x, const char *want, char *part, size_t p
 
 /* ---- styles: which cell styles are dates -------------------------------- */
 
+
+/* A numFmtId: a small non-negative number; anything else is no format (-1
+ * matches none, so the cell is read as a plain number). */
+static int xlsx_format_id(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return end == s || *end || errno || v < 0 || v > 100000 ? -1 : (int)v;
+}
 static or_status xlsx_load_styles(xlsx *x)
 {
     xlsx_part p;
@@ -381,7 +396,7 @@ static or_status xlsx_load_styles(xlsx *x)
         if (xlsx_is(r, "numFmt")) {
             char *id = xlsx_attr(r, "numFmtId"), *code = xlsx_attr(r, "formatCode");
             if (id && code && or_grow(&fmts, &fmt_cap, n_fmts + 1, sizeof *fmts) == 0) {
-                fmts[n_fmts].id = atoi(id);
+                fmts[n_fmts].id = xlsx_format_id(id);
                 fmts[n_fmts++].code = code;
                 code = NULL;
             }
@@ -391,7 +406,7 @@ static or_status xlsx_load_styles(xlsx *x)
             in_xfs = !xmlTextReaderIsEmptyElement(r);
         } else if (in_xfs && xlsx_is(r, "xf")) {
             char *id = xlsx_attr(r, "numFmtId");
-            int fid = id ? atoi(id) : 0;
+            int fid = id ? xlsx_format_id(id) : 0;
             xmlFree(id);
             const char *code = NULL;
             for (size_t i = 0; i < n_fmts; i++)
