@@ -622,6 +622,19 @@ float fontset_advance(const fontset *fs, int id, uint32_t cp)
     return (float)(m > 0 ? m - 1 : -m - 1) / f->upem;
 }
 
+bool fontset_ink(const fontset *fs, int id, uint32_t cp, float *from, float *to)
+{
+    face *f = valid_face(fs, id);
+    hb_codepoint_t g;
+    hb_glyph_extents_t e;
+    if (!f || cp > FONTS_MAX_CP || !face_open(f, NULL) || !hb_font_get_nominal_glyph(f->hbfont, cp, &g)
+        || !hb_font_get_glyph_extents(f->hbfont, g, &e) || e.width <= 0)
+        return false;
+    *from = (float)e.x_bearing / f->upem;
+    *to = (float)(e.x_bearing + e.width) / f->upem;
+    return true;
+}
+
 float fontset_ascent(const fontset *fs, int id)
 {
     face *f = valid_face(fs, id);

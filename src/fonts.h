@@ -49,6 +49,11 @@ int fontset_resolve(fontset *fs, int family, uint32_t cp, diag *d);
 
 /* Metrics of a face, in em units (1.0 = the font size). */
 float fontset_advance(const fontset *fs, int face, uint32_t cp);
+/* The horizontal extent of cp's ink in face, in em from the glyph origin
+ * (*from <= *to); false when the face has no glyph or the glyph no ink.
+ * Punctuation compression reads it: AR PL UMing draws ，。、 centred in the
+ * em, GB fonts in the corner, and only the blank side may be taken. */
+bool fontset_ink(const fontset *fs, int face, uint32_t cp, float *from, float *to);
 float fontset_ascent(const fontset *fs, int face);    /* > 0 */
 float fontset_descent(const fontset *fs, int face);   /* < 0 */
 const char *fontset_face_label(const fontset *fs, int face); /* "file#index" */

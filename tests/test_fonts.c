@@ -102,6 +102,24 @@ static void test_metrics(void **state)
     assert_true(fontset_descent(fs, f) < 0 && fontset_descent(fs, f) > -0.5f);
     assert_float_equal(fontset_advance(fs, 999, 'A'), 0, 0);
     assert_true(fontset_face_count(fs) >= 6);
+    /* Ink boxes: AR PL UMing (song) draws 、，。 centred in the em, WenQuanYi
+     * Zen Hei (hei) in the lower left corner; an ideograph fills its cell;
+     * a space has no ink. */
+    float a, b;
+    static const uint32_t marks[] = {0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F, 0x201D, 0xFF09, 0x300B};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        int hei = fontset_resolve(fs, fontset_family(fs, "hei"), marks[i], NULL);
+        float c, e;
+        assert_true(fontset_ink(fs, f, marks[i], &a, &b));
+        assert_true(fontset_ink(fs, hei, marks[i], &c, &e));
+        printf("U+%04X ink song %.3f..%.3f hei %.3f..%.3f em\n", (unsigned)marks[i], a, b, c, e);
+    }
+    assert_true(fontset_ink(fs, f, 0x3001, &a, &b) && a > 0.3f && b < 0.7f);   /* 、 centred in UMing */
+    int hei = fontset_resolve(fs, fontset_family(fs, "hei"), 0x3001, NULL);
+    assert_true(fontset_ink(fs, hei, 0x3001, &a, &b) && b < 0.4f);             /* in the corner in Zen Hei */
+    assert_true(fontset_ink(fs, f, 0x8FD0, &a, &b) && a < 0.15f && b > 0.85f);
+    assert_false(fontset_ink(fs, f, ' ', &a, &b));
+    assert_false(fontset_ink(fs, 999, 0x3001, &a, &b));
     fontset_free(fs);
 }
 
