@@ -170,6 +170,13 @@ static void lay_text_free(lay_text *t)
 
 static bool lay_is_space(uint32_t cp) { return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r'; }
 
+/* General and CJK punctuation, full-width forms: the marks textbreak may
+ * compress. */
+static bool lay_punct_cp(uint32_t cp)
+{
+    return (cp >= 0x2010 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65);
+}
+
 /* Appends one character with its font resolved and measured. */
 static or_status lay_put(lay *L, lay_text *t, uint32_t cp, const lay_font *f, float advance_override,
                          long line)
@@ -195,7 +202,14 @@ static or_status lay_put(lay *L, lay_text *t, uint32_t cp, const lay_font *f, fl
     int id = lay_style_id(L, &st);
     if (id < 0 || or_grow(&t->chars, &t->cap, t->nchars + 1, sizeof *t->chars) != 0)
         return lay_nomem(L);
-    t->chars[t->nchars++] = (tb_char){cp, adv, f->size, (uint16_t)id};
+    tb_char *ch = &t->chars[t->nchars++];
+    *ch = (tb_char){cp, adv, f->size, (uint16_t)id, 0, 0};
+    /* Punctuation carries its ink box: compression may only take blank. */
+    float from, to;
+    if (st.face >= 0 && lay_punct_cp(cp) && fontset_ink(L->fs, st.face, cp, &from, &to)) {
+        ch->ink_l = from * f->size > 0 ? from * f->size : 0;
+        ch->ink_r = adv - to * f->size > 0 ? adv - to * f->size : 0;
+    }
     return OR_OK;
 }
 

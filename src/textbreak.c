@@ -20,6 +20,11 @@ enum {
 };
 
 #define TB_NONE ((size_t)-1)
+
+/* An isolated mid-line mark gives at most this much of its em to push in. */
+#define TB_ISOLATED_SQUEEZE 0.25f
+/* What a moved mark keeps between its ink and its neighbour, in em. */
+#define TB_INK_MARGIN 0.05f
 /* Tolerance of width comparisons: float sums of a few dozen advances differ
  * from exact values by ~1e-4 pt; 0.01 pt is far below anything visible. */
 #define TB_EPS 0.01f
@@ -58,9 +63,12 @@ typedef struct tb_meas {
     float reserve;      /* compressible mid-line punctuation (push-in), pt */
     float gap_cap, space_cap;
     size_t ngaps, nspaces, ncjk, nslots, nkept;
+    size_t nletters;    /* kept chars that are not punctuation */
     bool all_punct;
     float max_size;
     /* Output of the last tb_meas_add: */
+    float cut_prev;     /* pt taken from the right of the previous char's cell */
+    float cut_this;     /* pt taken from the left of this char's cell */
     float origin;       /* origin of the char just added */
     float sp_origin;    /* origin of the space before it, when sp_kept */
     bool sp_kept;
@@ -107,6 +115,8 @@ bool tb_no_line_start(uint32_t cp)
     case 0x300B: case 0x3009:
     /* 连接号 (a single 一字线), 间隔号, 分隔号 */
     case 0x2013: case 0x2014: case 0xFF5E: case 0x00B7: case 0x002F: case 0xFF0F:
+    /* 省略号: "……" never begins a line (it belongs to what it trails) */
+    case 0x2026: case 0x22EF:
     /* [practice] extension */
     case '!': case ')': case ',': case '.': case ':': case ';': case '?':
     case ']': case '}': case '%': case 0xFF05: case 0x2030: case 0x00B0:
@@ -339,6 +349,47 @@ static bool tb_nosplit_pair(uint32_t a, uint32_t b)
     return a == b && (a == 0x2014 || a == 0x2026 || a == 0x22EF || a == 0x2E3A);
 }
 
+/* Chinese counters and units written straight after a number: the number
+ * and its unit are one word (2026年, 8日, 47周, 3起, 15分). */
+static bool tb_cn_unit(uint32_t cp)
+{
+    switch (cp) {
+    case 0x5E74: case 0x6708: case 0x65E5: case 0x53F7: case 0x65F6: case 0x5206: case 0x79D2:   /* 年月日号时分秒 */
+    case 0x70B9: case 0x5468: case 0x5929: case 0x5C0F: case 0x5143: case 0x89D2: case 0x4E07:   /* 点周天小元角万 */
+    case 0x4EBF: case 0x8D77: case 0x6B21: case 0x4E2A: case 0x9879: case 0x4EF6: case 0x4EFD:   /* 亿起次个项件份 */
+    case 0x9875: case 0x6761: case 0x5957: case 0x53F0: case 0x4EBA: case 0x540D: case 0x5BB6:   /* 页条套台人名家 */
+    case 0x7EA7: case 0x500D: case 0x5C81: case 0x5EA6: case 0x7AE0: case 0x8282: case 0x5B63:   /* 级倍岁度章节季 */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool tb_sign(uint32_t cp) { return cp == 0x2212 || cp == '+' || cp == '-' || cp == 0x00B1 || cp == 0xFF0B; }
+
+static bool tb_range_dash(uint32_t cp) { return cp == 0x2014 || cp == 0x2013 || cp == 0xFF5E || cp == '~'; }
+
+/* Numbers stay whole (issue: "2027 年 2 月 8"/"日", "08:41—"/"10:48",
+ * "（−"/"0.5）"): no break between a number and its unit, inside a date
+ * or time written with units (2026年2月8日, 10时5分), after 第, beside the
+ * dash of a range between numbers, or after a sign. */
+static bool tb_number_holds(const tb_ctx *ctx, size_t p, size_t j, bool space)
+{
+    const tb_char *c = ctx->c;
+    uint32_t a = c[p].cp, b = c[j].cp;
+    if (tb_digit(a) && tb_cn_unit(b))
+        return true;
+    if (space)
+        return false;
+    if (tb_digit(b) && (a == 0x7B2C || (tb_cn_unit(a) && p > 0 && tb_digit(c[p - 1].cp))))
+        return true;   /* 第3, 年|2 in 2026年2月 */
+    if (tb_digit(a) && tb_range_dash(b) && j + 1 < ctx->n && tb_digit(c[j + 1].cp))
+        return true;   /* 08:41|—10:48 */
+    if (tb_range_dash(a) && tb_digit(b) && p > 0 && tb_digit(c[p - 1].cp))
+        return true;   /* 08:41—|10:48 */
+    return tb_sign(a) && tb_digit(b) && (p == 0 || !tb_digit(c[p - 1].cp));
+}
+
 /* May a line break before kept char j, whose previous kept char is p
  * (chars strictly between them are spaces)? */
 static bool tb_can_break(tb_ctx *ctx, size_t p, int kp, size_t j, int kj)
@@ -348,6 +399,8 @@ static bool tb_can_break(tb_ctx *ctx, size_t p, int kp, size_t j, int kj)
     bool space = p + 1 < j;
     if (kp == K_HAN && kj == K_HAN)
         return true;        /* fast path: no letter is in any 禁则 table */
+    if (tb_number_holds(ctx, p, j, space))
+        return false;
     if (!space && tb_nosplit_pair(a, b))
         return false;
     if (tb_no_start_at(ctx, j))
@@ -407,21 +460,25 @@ static void tb_meas_add(const tb_ctx *ctx, tb_meas *m, size_t j, int kj, size_t 
     const tb_char *cj = &ctx->c[j];
     float x = m->x;
     m->sp_kept = false;
+    m->cut_prev = m->cut_this = 0;
     if (m->last != TB_NONE) {
         const tb_char *cp = &ctx->c[m->last];
         int kp = m->last_kind;
         bool pcjk = tb_kind_cjk(kp), jcjk = tb_kind_cjk(kj);
         if (p->compress_punct) {
             if (sp == TB_NONE && kp == K_CLOSE && (kj == K_OPEN || kj == K_CLOSE)) {
-                x -= 0.5f * cp->size;      /* 。” ）， 》《: the closing mark's right half goes */
+                m->cut_prev = 0.5f * cp->size;   /* 。” ）， 》《: the closing mark's right half goes */
             } else if (sp == TB_NONE && kp == K_OPEN && kj == K_OPEN) {
-                x -= 0.5f * cj->size;      /* 《（: the second mark's left half goes */
+                m->cut_this = 0.5f * cj->size;   /* 《（: the second mark's left half goes */
             } else {
+                /* An isolated mark gives at most a quarter em to push a line
+                 * in: at half width ，、 read as ASCII (clreq 3.1.6). */
                 if (kp == K_CLOSE)
-                    x -= tb_squeeze(m, pl, 0.5f * cp->size);
+                    m->cut_prev = tb_squeeze(m, pl, TB_ISOLATED_SQUEEZE * cp->size);
                 if (kj == K_OPEN)
-                    x -= tb_squeeze(m, pl, 0.5f * cj->size);
+                    m->cut_this = tb_squeeze(m, pl, TB_ISOLATED_SQUEEZE * cj->size);
             }
+            x -= m->cut_prev + m->cut_this;
         }
         bool gap = (kp == K_HAN && kj == K_LATIN) || (kp == K_LATIN && kj == K_HAN);
         if (gap) {
@@ -459,8 +516,10 @@ static void tb_meas_add(const tb_ctx *ctx, tb_meas *m, size_t j, int kj, size_t 
     m->last = j;
     m->last_kind = kj;
     m->nkept++;
-    if (m->all_punct && !tb_punct(cj, kj))
+    if (!tb_punct(cj, kj)) {
         m->all_punct = false;
+        m->nletters++;
+    }
     if (cj->size > m->max_size)
         m->max_size = cj->size;
 }
@@ -605,8 +664,8 @@ static void tb_orphan(tb_ctx *ctx, tb_line *prev, tb_line *last, float last_avai
 {
     tb_meas m;
     tb_measure(ctx, last->first_char, last->end_char, &m);
-    if (m.nkept == 0 || (m.nkept > 1 && !m.all_punct))
-        return;
+    if (m.nkept == 0 || m.nletters > 1)
+        return;   /* "持。" is a single character too */
     size_t lo = prev->first_char;
     while (lo < prev->end_char && tb_kind(&ctx->c[lo]) == K_SPACE)
         lo++;
@@ -684,6 +743,73 @@ static int tb_emit(const tb_ctx *ctx, tb_emitter *em, size_t j, int k, float x)
     return 0;
 }
 
+/* B.5 step 3, spread: CJK-Latin gaps and spaces first take up to half of
+ * their room (a gap ¼ → ⅜ em), then what is left is shared evenly by every
+ * gap of the line — CJK pairs (均排), CJK-Latin gaps and spaces — where no
+ * CJK-Latin gap grows past ½ em and no space past 1½ of its width; only a
+ * line with nothing else to stretch is letter-spaced. */
+static void tb_justify(const tb_meas *m, tb_plan *pl, float slack)
+{
+    float cap = m->gap_cap + m->space_cap;
+    if (cap > 0) {
+        float frac = slack < 0.5f * cap ? slack / cap : 0.5f;
+        pl->gap_frac = pl->space_frac = frac;
+        slack -= frac * cap;
+    }
+    size_t shares = m->ncjk + (m->gap_cap > 0 ? m->ngaps : 0) + (m->space_cap > 0 ? m->nspaces : 0);
+    if (slack <= TB_EPS)
+        return;
+    if (shares == 0) {
+        if (m->nspaces)
+            pl->space_extra = slack / (float)m->nspaces;
+        else if (m->ngaps)
+            pl->gap_extra = slack / (float)m->ngaps;
+        else
+            pl->all_extra = slack / (float)m->nslots;
+        return;
+    }
+    float each = slack / (float)shares, spill = 0;
+    if (m->gap_cap > 0 && m->ngaps) {
+        float want = each * (float)m->ngaps, room = (1.0f - pl->gap_frac) * m->gap_cap;
+        float take = want < room ? want : room;
+        pl->gap_frac += take / m->gap_cap;
+        spill += want - take;
+    }
+    if (m->space_cap > 0 && m->nspaces) {
+        float want = each * (float)m->nspaces, room = (1.0f - pl->space_frac) * m->space_cap;
+        float take = want < room ? want : room;
+        pl->space_frac += take / m->space_cap;
+        spill += want - take;
+    }
+    if (m->ncjk)
+        pl->cjk_extra = each + spill / (float)m->ncjk;
+    else if (spill > 0)
+        pl->all_extra = spill / (float)m->nslots;
+}
+
+/* How far a compressed mark's glyph moves so that its ink keeps clear of
+ * its neighbours: `cut_r` pt were taken from the right of its cell, `cut_l`
+ * from the left.  A mark whose blank lies on the cut side (mainland corner
+ * marks) does not move; a centred one moves by what its blank lacks, as
+ * far as the blank on its other side allows. */
+static float tb_ink_shift(const tb_char *c, float cut_l, float cut_r)
+{
+    if (c->ink_l <= 0 && c->ink_r <= 0)
+        return 0;
+    float margin = TB_INK_MARGIN * c->size, shift = 0;
+    if (cut_r > 0) {
+        float need = cut_r - (c->ink_r - margin), room = c->ink_l - margin;
+        if (need > 0 && room > 0)
+            shift -= need < room ? need : room;
+    }
+    if (cut_l > 0) {
+        float need = cut_l - (c->ink_l - margin), room = c->ink_r - margin;
+        if (need > 0 && room > 0)
+            shift += need < room ? need : room;
+    }
+    return shift;
+}
+
 /* Works out the plan of line li (push-in, justification) and its start x,
  * then emits its pieces. */
 static int tb_layout_line(const tb_ctx *ctx, tb_result *out, size_t li)
@@ -716,36 +842,22 @@ static int tb_layout_line(const tb_ctx *ctx, tb_result *out, size_t li)
     }
     float slack = avail - ext;
     float x0 = indent;
-    if (p->align == TB_JUSTIFY && !last && slack > 0 && m.nkept > 1) {
-        /* B.5 step 3: gaps and spaces up to their caps, then 均排 over the
-         * CJK gaps; letter-spacing only when nothing else can stretch. */
-        float cap = m.gap_cap + m.space_cap;
-        if (cap > 0) {
-            float frac = slack < cap ? slack / cap : 1.0f;
-            pl.gap_frac = pl.space_frac = frac;
-            slack -= frac * cap;
-        }
-        if (slack > 0) {
-            if (m.ncjk)
-                pl.cjk_extra = slack / (float)m.ncjk;
-            else if (m.nspaces)
-                pl.space_extra = slack / (float)m.nspaces;
-            else if (m.ngaps)
-                pl.gap_extra = slack / (float)m.ngaps;
-            else
-                pl.all_extra = slack / (float)m.nslots;
-        }
-    } else if (slack > 0 && p->align == TB_CENTER) {
+    if (p->align == TB_JUSTIFY && !last && slack > 0 && m.nkept > 1)
+        tb_justify(&m, &pl, slack); else if (slack > 0 && p->align == TB_CENTER) {
         x0 += slack / 2;
     } else if (slack > 0 && p->align == TB_RIGHT) {
         x0 += slack;
     }
 
-    /* Second pass with the plan: the same arithmetic, now emitting. */
+    /* Second pass with the plan: the same arithmetic, now emitting.  A
+     * glyph is emitted once the next one is placed, when it is known how
+     * much was taken from the right of its cell. */
     tb_plan run = pl;
     tb_emitter em = {out, l, &pl, 0};
     tb_meas mb;
-    size_t sp = TB_NONE;
+    size_t sp = TB_NONE, pend = TB_NONE;
+    int pend_kind = K_HAN;
+    float pend_x = 0, pend_cut_l = 0;
     tb_meas_init(&mb);
     for (size_t i = l->first_char; i < l->end_char; i++) {
         int k = tb_kind(&ctx->c[i]);
@@ -757,11 +869,22 @@ static int tb_layout_line(const tb_ctx *ctx, tb_result *out, size_t li)
             continue;
         }
         tb_meas_add(ctx, &mb, i, k, sp, &run);
+        if (pend != TB_NONE && tb_emit(ctx, &em, pend, pend_kind,
+                                       pend_x + tb_ink_shift(&ctx->c[pend], pend_cut_l, mb.cut_prev)) != 0)
+            return -1;
         if (mb.sp_kept && tb_emit(ctx, &em, sp, K_SPACE, x0 + mb.sp_origin) != 0)
             return -1;
-        if (tb_emit(ctx, &em, i, k, x0 + mb.origin) != 0)
-            return -1;
+        pend = i;
+        pend_kind = k;
+        pend_x = x0 + mb.origin;
+        pend_cut_l = mb.cut_this;
         sp = TB_NONE;
+    }
+    if (pend != TB_NONE) {
+        /* a closing mark at line end hangs its right half (tb_extent) */
+        float cut_r = p->compress_punct && pend_kind == K_CLOSE ? 0.5f * ctx->c[pend].size : 0;
+        if (tb_emit(ctx, &em, pend, pend_kind, pend_x + tb_ink_shift(&ctx->c[pend], pend_cut_l, cut_r)) != 0)
+            return -1;
     }
     l->width = x0 + tb_extent(ctx, &mb);
     l->max_size = mb.max_size;

@@ -16,9 +16,15 @@
  *     "push in first" (compress the line's punctuation), then "push out"
  *     (carry characters down);
  *   - punctuation compression (compress_punct): adjacent full-width marks
- *     2 em -> 1.5 em, a closing mark at line end takes 1/2 em;
- *   - CJK-Latin gap, justification (gaps and spaces first, then 均排), the
- *     孤字 rule for the last line, forced breaks ('\n').
+ *     2 em -> 1.5 em, a closing mark at line end takes 1/2 em, an isolated
+ *     mid-line mark gives at most 1/4 em to push a line in; the glyph moves
+ *     off the compressed side when its ink (tb_char.ink_l/ink_r) would
+ *     otherwise touch the next character;
+ *   - numbers stay whole: 2026年2月8日, 47周, 08:41—10:48, −0.5, 第3;
+ *   - CJK-Latin gap, justification (gaps and spaces first up to half their
+ *     room, then spread evenly over every gap — CJK pairs, gaps, spaces —
+ *     with no CJK-Latin gap above 1/2 em), the 孤字 rule for the last line
+ *     (a last line of one character, punctuation aside), forced breaks ('\n').
  *
  * Ownership: a tb_result owns its two arrays; free with tb_result_free.  It
  * may be reused across calls to tb_break to avoid reallocation. */
@@ -34,6 +40,10 @@ typedef struct tb_char {
     float advance;     /* natural advance, pt (caller measured it with the font) */
     float size;        /* font size of this char, pt (1 em, for em-based adjustments) */
     uint16_t style;    /* caller's style id (font, size, colour...); pieces never mix styles */
+    float ink_l, ink_r; /* blank beside the glyph's ink, left and right, pt (from the font);
+                           both 0: unknown.  A compressed mark whose ink is centred (AR PL
+                           UMing's 、。) is moved so that its ink keeps clear of its
+                           neighbours; a mark drawn in the corner is not moved. */
 } tb_char;
 
 typedef enum { TB_JUSTIFY, TB_LEFT, TB_CENTER, TB_RIGHT } tb_align;

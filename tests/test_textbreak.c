@@ -182,7 +182,7 @@ static void test_classes(void **state)
     assert_true(tb_no_line_start(0x2103));
     assert_false(tb_no_line_start(0x4E00));
     assert_false(tb_no_line_start(0x201C));
-    assert_false(tb_no_line_start(0x2026)); /* 省略号 only at strict level */
+    assert_true(tb_no_line_start(0x2026));  /* 省略号 trails what it follows (issue 8) */
     assert_true(tb_no_line_end(0x201C));
     assert_true(tb_no_line_end(0xFF08));
     assert_true(tb_no_line_end(0x300A));
@@ -272,17 +272,24 @@ static void test_pushout_pair(void **state)
     assert_float(f->r.lines[1].width, 35);
 }
 
-/* Same, but a mid-line "，" can give 5 pt: 100 - 5 = 95 fits (push in).
- * 一 0, ， 10, 三 15 (comma compressed), ... 九 75, 。 85, ” 90, edge 95. */
+/* Same, but mid-line marks can push the line in.  An isolated "，" gives at
+ * most ¼ em (2.5 pt): one is not enough (100 - 2.5 > 95), so 九 goes down
+ * with 。” as above ... */
 static void test_pushin_midline(void **state)
 {
     fx *f = *state;
     run(f, "一，三四五六七八九。”十甲");
+    assert_string_equal(line_text(f, 0), "一，三四五六七八");
+    /* ... two give 5: 一 0, ， 10, 三 17.5, ， 27.5, 五 35, ... 九 75, 。 85,
+     * ” 90, edge 95. */
+    run(f, "一，三，五六七八九。”十甲");
     assert_int_equal(f->r.nlines, 2);
-    assert_string_equal(line_text(f, 0), "一，三四五六七八九。”");
+    assert_string_equal(line_text(f, 0), "一，三，五六七八九。”");
     assert_string_equal(line_text(f, 1), "十甲");
     assert_float(glyph_x(f, 1), 10);
-    assert_float(glyph_x(f, 2), 15);
+    assert_float(glyph_x(f, 2), 17.5);
+    assert_float(glyph_x(f, 3), 27.5);
+    assert_float(glyph_x(f, 4), 35);
     assert_float(glyph_x(f, 8), 75);
     assert_float(glyph_x(f, 9), 85);
     assert_float(glyph_x(f, 10), 90);
@@ -299,8 +306,10 @@ static void test_cascade_open_quote(void **state)
     f->p.compress_punct = false;
     run(f, "一二三四五六七“八”");
     assert_int_equal(f->r.nlines, 2);
-    assert_string_equal(line_text(f, 0), "一二三四五六七");
-    assert_string_equal(line_text(f, 1), "“八”");
+    /* "“八”" would be a 孤字 line (one character, punctuation aside): 七
+     * comes down too */
+    assert_string_equal(line_text(f, 0), "一二三四五六");
+    assert_string_equal(line_text(f, 1), "七“八”");
     assert_float(last_right(f, 0), 95);
 }
 
@@ -320,12 +329,13 @@ static void test_open_bracket_not_at_end(void **state)
 static void test_dash_pair(void **state)
 {
     fx *f = *state;
-    run(f, "一二三四五六七八——九");
+    run(f, "一二三四五六七八——九十");
     assert_int_equal(f->r.nlines, 2);
     assert_string_equal(line_text(f, 0), "一二三四五六七八");
-    assert_string_equal(line_text(f, 1), "——九");
-    run(f, "一二三四五六七八……九");
-    assert_string_equal(line_text(f, 1), "……九");
+    assert_string_equal(line_text(f, 1), "——九十");
+    /* "……" may not start a line (issue 8): 八 comes down with it */
+    run(f, "一二三四五六七八……九十");
+    assert_string_equal(line_text(f, 1), "八……九十");
 }
 
 /* 70 + gap 2.5 + 50 > 95: the date moves down whole. */
@@ -426,17 +436,28 @@ static void test_cjk_latin_gap(void **state)
     assert_float(glyph_x(f, 4), 22.5);
 }
 
-/* Justification widens CJK-Latin gaps first (to ½ em), then 均排. */
+/* Justification widens CJK-Latin gaps first, by half their room, then
+ * spreads the rest over every gap. */
 static void test_justify_gap_first(void **state)
 {
     fx *f = *state;
     /* 一二三四五六七 70 + 2.5 + A 5 + 2.5 + 八 10 = 90; the next 九 does not
-     * fit.  Slack 5 = both gaps from 2.5 to 5 (cap ½ em); 均排 gets 0. */
+     * fit.  Slack 5: both gaps 2.5 → 3.75 (half their room of 2.5), then the
+     * 2.5 left over 8 gaps (6 CJK pairs, 2 CJK-Latin) = 0.3125 each: 七 at
+     * 6 × 10.3125 = 61.875, A at 61.875 + 10 + 4.0625 = 75.9375, 八 85. */
     run(f, "一二三四五六七A八九十");
     assert_string_equal(line_text(f, 0), "一二三四五六七A八");
-    assert_float(glyph_x(f, 7), 75);
+    assert_float(glyph_x(f, 6), 61.875);
+    assert_float(glyph_x(f, 7), 75.9375);
     assert_float(glyph_x(f, 8), 85);
-    assert_float(f->r.pieces[0].spacing, 0);
+    assert_float(f->r.pieces[0].spacing, 0.3125);
+    assert_float(last_right(f, 0), 95);
+    /* 一2026年6月19日 = 90 with six CJK-Latin gaps (room 15): the 5 pt of
+     * slack go to them evenly, 2.5 + 5/6 each, none past ½ em. */
+    run(f, "一2026年6月19日二三四五六七八九十");
+    assert_string_equal(line_text(f, 0), "一2026年6月19日");
+    assert_float(glyph_x(f, 1), 10 + 2.5f + 5.0f / 6);
+    assert_float(glyph_x(f, 5), 30 + 2 * (2.5f + 5.0f / 6));
     assert_float(last_right(f, 0), 95);
 }
 
@@ -462,6 +483,64 @@ static void test_latin_spaces(void **state)
     assert_float(last_right(f, 0), 95);
 }
 
+/* A compressed mark moves off the cut side when its ink is centred (AR PL
+ * UMing's 。、: blank 3.75 pt each side at 10 pt); a corner mark does not.
+ * "一。”二": the pair takes 5 pt from the right of 。; its ink would come
+ * within 5 - 3.75 = 1.25 pt of ”, so it moves left by 1.25 + ½ pt margin
+ * (0.05 em) = 1.75: drawn at 8.25 instead of 10. */
+static void test_centred_mark_moves(void **state)
+{
+    fx *f = *state;
+    f->p.align = TB_LEFT;
+    load(f, "一。”二");
+    f->c[1].ink_l = 3.75f;
+    f->c[1].ink_r = 3.75f;
+    assert_int_equal(tb_break(f->c, f->n, &f->p, &f->r), 0);
+    assert_float(glyph_x(f, 1), 8.25f);
+    assert_float(glyph_x(f, 2), 15);
+    assert_float(glyph_x(f, 3), 25);
+    /* corner style: blank 1 pt left, 6.5 right: nothing moves */
+    load(f, "一。”二");
+    f->c[1].ink_l = 1;
+    f->c[1].ink_r = 6.5f;
+    assert_int_equal(tb_break(f->c, f->n, &f->p, &f->r), 0);
+    assert_float(glyph_x(f, 1), 10);
+    /* at line end a centred 。 hangs half an em: it moves left so that its
+     * ink stays inside the measure (5 - 3.75 + 0.5 = 1.75) */
+    load(f, "一二三四五六七八九。十甲");
+    f->c[9].ink_l = f->c[9].ink_r = 3.75f;
+    f->p.align = TB_JUSTIFY;
+    assert_int_equal(tb_break(f->c, f->n, &f->p, &f->r), 0);
+    assert_string_equal(line_text(f, 0), "一二三四五六七八九。");
+    assert_float(glyph_x(f, 9), 90 - 1.75f);
+}
+
+/* Numbers stay whole (issue 8): a date written with units, a time range
+ * around its dash; an ellipsis never starts a line; a last line of one
+ * character and its full stop is a 孤字 too. */
+static void test_numbers_whole(void **state)
+{
+    fx *f = *state;
+    /* 一…七 70 + 2.5 + 2026 20 = 92.5: 年 (95 + 10) does not fit, and the
+     * date goes down whole rather than leave "2026" behind. */
+    run(f, "一二三四五六七2026年2月8日");
+    assert_string_equal(line_text(f, 0), "一二三四五六七");
+    assert_string_equal(line_text(f, 1), "2026年2月8日");
+    /* 一…五 50 + 2.5 + 08:41 25 + — 10 = 87.5: 10:48 does not fit after the
+     * dash, so the whole range goes down. */
+    run(f, "一二三四五08:41—10:48");
+    assert_string_equal(line_text(f, 0), "一二三四五");
+    assert_string_equal(line_text(f, 1), "08:41—10:48");
+    /* "……" may not start line 1: 九 goes down with it. */
+    run(f, "一二三四五六七八九……十");
+    assert_string_equal(line_text(f, 0), "一二三四五六七八");
+    assert_string_equal(line_text(f, 1), "九……十");
+    /* 19 ideographs and 。: the last line would be "壬。"; 辛 comes down. */
+    run(f, "一二三四五六七八九十甲乙丙丁戊己庚辛壬。");
+    assert_int_equal(f->r.nlines, 3);
+    assert_string_equal(line_text(f, 2), "辛壬。");
+}
+
 /* 19 chars would leave 1 on line 2: 孤字 pulls 辛 down, line 1 re-spreads
  * 8 chars: 15 pt over 7 gaps. */
 static void test_orphan(void **state)
@@ -474,10 +553,11 @@ static void test_orphan(void **state)
     assert_string_equal(line_text(f, 2), "辛壬");
     assert_float(last_right(f, 1), 95);
     assert_float(f->r.pieces[1].spacing, 15.0 / 7);
-    /* Last line of punctuation only: "……" alone pulls 九 down. */
+    /* "……" cannot start line 1 and "九……" is one character: 八 and 九 come
+     * down. */
     run(f, "一二三四五六七八九……");
     assert_int_equal(f->r.nlines, 2);
-    assert_string_equal(line_text(f, 1), "九……");
+    assert_string_equal(line_text(f, 1), "八九……");
 }
 
 static void test_forced_break(void **state)
@@ -701,6 +781,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_basic_justify, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pushin_line_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_whole, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_centred_mark_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pushout_no_compress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pushout_pair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pushin_midline, setup, teardown),
