@@ -8,7 +8,7 @@
 set -eu
 PKGS="build-essential pkg-config libhpdf-dev libxml2-dev libxml2-utils libcmocka-dev
 libharfbuzz-dev poppler-utils qpdf fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
-fonts-hanazono time python3 libsqlite3-dev libjson-c-dev sqlite3 libcsv-dev libzip-dev python3-openpyxl"
+fonts-hanazono fonts-liberation2 time python3 libsqlite3-dev libjson-c-dev sqlite3 libcsv-dev libzip-dev python3-openpyxl"
 missing=""
 for p in $PKGS; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

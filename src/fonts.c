@@ -51,6 +51,7 @@ typedef struct fam_rec {
     char *name;
     int *chain;
     size_t nchain;
+    int latin;     /* face for Latin letters, digits and ASCII marks, or -1 */
 } fam_rec;
 
 typedef struct alias {
@@ -278,6 +279,7 @@ static or_status add_name(fontset *fs, const char *name, int fam, const char *fi
             return diag_nomem(d);
         fam_rec *f = &fs->fams[fs->nfams];
         memset(f, 0, sizeof *f);
+        f->latin = -1;
         if (!(f->name = or_strdup(name)))
             return diag_nomem(d);
         fs->nfams++;
@@ -293,10 +295,43 @@ static or_status add_name(fontset *fs, const char *name, int fam, const char *fi
     return OR_OK;
 }
 
+static or_status parse_face(fontset *fs, char *name, const char *file, long line, int *id, diag *d);
+
+/* "latin NAME = FILE#INDEX": the face that draws the Latin letters, digits
+ * and ASCII marks of family NAME (defined above), proportional beside the
+ * CJK face's fixed-pitch ones. */
+static or_status parse_latin(fontset *fs, char *s, const char *file, long line, diag *d)
+{
+    char *eq = strchr(s, '=');
+    if (!eq) {
+        diag_error(d, file, line, "expected 'latin FAMILY = FILE#INDEX', found '%s'", s);
+        return OR_EINPUT;
+    }
+    *eq = '\0';
+    char *name = trim(s + 5);
+    int fam = find_name(fs, name);
+    if (fam < 0) {
+        diag_error(d, file, line, "latin: no family '%s' defined above (expected 'latin FAMILY = FILE#INDEX' "
+                   "after the family's line)", name);
+        return OR_EINPUT;
+    }
+    if (fs->fams[fam].latin >= 0) {
+        diag_error(d, file, line, "latin: family '%s' has a Latin face already", name);
+        return OR_EINPUT;
+    }
+    int id;
+    or_status st = parse_face(fs, trim(eq + 1), file, line, &id, d);
+    if (st == OR_OK)
+        fs->fams[fam].latin = id;
+    return st;
+}
+
 /* One "family NAME [ALIAS...] = FILE#INDEX, FILE#INDEX, ..." line. */
 static or_status parse_line(fontset *fs, char *s, const char *file, long line, diag *d)
 {
     static const char usage[] = "expected 'family NAME [ALIAS...] = FILE#INDEX, ...'";
+    if (strncmp(s, "latin", 5) == 0 && is_space(s[5]))
+        return parse_latin(fs, s, file, line, d);
     char *eq = strchr(s, '=');
     if (strncmp(s, "family", 6) != 0 || !is_space(s[6]) || !eq) {
         diag_error(d, file, line, "%s, found '%s'", usage, s);
@@ -342,37 +377,49 @@ static or_status parse_line(fontset *fs, char *s, const char *file, long line, d
             *comma = '\0';
         char *name = trim(spec);
         spec = comma ? comma + 1 : NULL;
-        unsigned index;
-        if (!*name || !split_face_spec(name, &index)) {
-            diag_error(d, file, line, "expected a font as FILE or FILE#INDEX, found '%s'", name);
-            result = OR_EINPUT;
+        int id;
+        or_status st = parse_face(fs, name, file, line, &id, d);
+        if (st == OR_ESYS)
+            return st;
+        if (st != OR_OK) {
+            result = st;
             continue;
         }
-        char *path = resolve_path(file, name);
-        if (!path)
+        if (or_grow(&f->chain, &chain_cap, f->nchain + 1, sizeof *f->chain) != 0)
             return diag_nomem(d);
-        char why[160];
-        if (!is_regular_file(path)) {
-            diag_error(d, file, line, "font file '%s' not found (looked for '%s')", name, path);
-            result = OR_EINPUT;
-        } else if (!check_truetype(path, index, why, sizeof why)) {
-            diag_error(d, file, line, "font '%s#%u': %s", path, index, why);
-            result = OR_EINPUT;
-        } else {
-            int id = intern_face(fs, path, index);
-            if (id < 0 || or_grow(&f->chain, &chain_cap, f->nchain + 1, sizeof *f->chain) != 0) {
-                or_free(path);
-                return diag_nomem(d);
-            }
-            f->chain[f->nchain++] = id;
-        }
-        or_free(path);
+        f->chain[f->nchain++] = id;
     }
     if (result == OR_OK && f->nchain == 0) {
         diag_error(d, file, line, "family '%s' lists no fonts after '='", f->name);
         result = OR_EINPUT;
     }
     return result;
+}
+
+/* One FILE#INDEX of a map line: checked and interned as a face. */
+static or_status parse_face(fontset *fs, char *name, const char *file, long line, int *id, diag *d)
+{
+    unsigned index;
+    if (!*name || !split_face_spec(name, &index)) {
+        diag_error(d, file, line, "expected a font as FILE or FILE#INDEX, found '%s'", name);
+        return OR_EINPUT;
+    }
+    char *path = resolve_path(file, name);
+    if (!path)
+        return diag_nomem(d);
+    char why[160];
+    or_status st = OR_OK;
+    if (!is_regular_file(path)) {
+        diag_error(d, file, line, "font file '%s' not found (looked for '%s')", name, path);
+        st = OR_EINPUT;
+    } else if (!check_truetype(path, index, why, sizeof why)) {
+        diag_error(d, file, line, "font '%s#%u': %s", path, index, why);
+        st = OR_EINPUT;
+    } else if ((*id = intern_face(fs, path, index)) < 0) {
+        st = diag_nomem(d);
+    }
+    or_free(path);
+    return st;
 }
 
 or_status fontset_open(fontset **out, const char *map_path, diag *d)
@@ -593,11 +640,24 @@ static metric lookup(face *f, uint32_t cp)
     return m;
 }
 
+/* What a family's Latin face draws: ASCII letters, digits and marks, and
+ * the Latin letters of Latin-1 and Latin Extended-A/B.  Not the middle dot
+ * (·, the 间隔号 of Chinese text), nor any full-width or CJK mark. */
+static bool fonts_latin_cp(uint32_t cp)
+{
+    return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
 int fontset_resolve(fontset *fs, int family, uint32_t cp, diag *d)
 {
     if (!fs || family < 0 || (size_t)family >= fs->nfams || cp > FONTS_MAX_CP)
         return -1;
     const fam_rec *fam = &fs->fams[family];
+    if (fam->latin >= 0 && fonts_latin_cp(cp)) {
+        face *f = &fs->faces[fam->latin];
+        if (face_open(f, d) && lookup(f, cp) > 0)
+            return fam->latin;
+    }
     for (size_t i = 0; i < fam->nchain; i++) {
         face *f = &fs->faces[fam->chain[i]];
         if (face_open(f, d) && lookup(f, cp) > 0)

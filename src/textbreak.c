@@ -23,6 +23,8 @@ enum {
 
 /* An isolated mid-line mark gives at most this much of its em to push in. */
 #define TB_ISOLATED_SQUEEZE 0.25f
+/* A line left this many em short to keep a date whole breaks inside it. */
+#define TB_SOFT_SLACK 2.5f
 /* What a moved mark keeps between its ink and its neighbour, in em. */
 #define TB_INK_MARGIN 0.05f
 /* Tolerance of width comparisons: float sums of a few dozen advances differ
@@ -381,13 +383,22 @@ static bool tb_number_holds(const tb_ctx *ctx, size_t p, size_t j, bool space)
         return true;
     if (space)
         return false;
-    if (tb_digit(b) && (a == 0x7B2C || (tb_cn_unit(a) && p > 0 && tb_digit(c[p - 1].cp))))
-        return true;   /* 第3, 年|2 in 2026年2月 */
+    if (tb_digit(b) && a == 0x7B2C)
+        return true;   /* 第3 */
     if (tb_digit(a) && tb_range_dash(b) && j + 1 < ctx->n && tb_digit(c[j + 1].cp))
         return true;   /* 08:41|—10:48 */
     if (tb_range_dash(a) && tb_digit(b) && p > 0 && tb_digit(c[p - 1].cp))
         return true;   /* 08:41—|10:48 */
     return tb_sign(a) && tb_digit(b) && (p == 0 || !tb_digit(c[p - 1].cp));
+}
+
+/* Inside a date or time written with units (2026年|2月|8日, 10时|5分): a
+ * break taken only when keeping the date whole would leave a line more
+ * than TB_SOFT_SLACK em short, or a cell too narrow for the date. */
+static bool tb_soft_break(const tb_ctx *ctx, size_t p, size_t j)
+{
+    const tb_char *c = ctx->c;
+    return p + 1 == j && tb_digit(c[j].cp) && tb_cn_unit(c[p].cp) && p > 0 && tb_digit(c[p - 1].cp);
 }
 
 /* May a line break before kept char j, whose previous kept char is p
@@ -570,7 +581,8 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
     const tb_char *c = ctx->c;
     tb_meas m;
     tb_plan pl = tb_natural;
-    size_t last_bo = TB_NONE, first = TB_NONE, f = TB_NONE, sp = TB_NONE, i;
+    size_t last_bo = TB_NONE, last_soft = TB_NONE, first = TB_NONE, f = TB_NONE, sp = TB_NONE, i;
+    float ext_bo = 0;
     bool over = false;
 
     tb_meas_init(&m);
@@ -593,8 +605,12 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
                 return i;
             break;
         }
-        if (bo)
+        if (bo) {
             last_bo = i;
+            ext_bo = tb_extent(ctx, &m);
+        } else if (m.last != TB_NONE && tb_soft_break(ctx, m.last, i)) {
+            last_soft = i;
+        }
         tb_meas t = m;
         tb_meas_add(ctx, &t, i, k, sp, &pl);
         sp = TB_NONE;
@@ -632,6 +648,9 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
         }
     }
     *nkept = 1;  /* only used to tell empty lines apart */
+    if (last_soft != TB_NONE
+        && (last_bo == TB_NONE || (last_soft > last_bo && avail - ext_bo > TB_SOFT_SLACK * c[last_bo].size)))
+        return last_soft;
     if (last_bo != TB_NONE)
         return last_bo;
     return tb_emergency(ctx, first, f);

@@ -73,6 +73,16 @@ static void test_resolve_chains(void **state)
     assert_true(label_has(fs, fontset_resolve(fs, song, 0x2A6D6, &d), "HanaMinB.ttf#0"));
     /* check boxes: not in the CJK faces, DejaVu Sans comes first */
     assert_true(label_has(fs, fontset_resolve(fs, song, 0x2611, &d), "DejaVuSans.ttf#0"));
+    /* Latin letters, digits and ASCII marks: the family's Latin face; the
+     * 间隔号 ·, × and full-width digits stay with the CJK face */
+    assert_true(label_has(fs, fontset_resolve(fs, song, 'A', &d), "LiberationSerif-Regular.ttf#0"));
+    assert_true(label_has(fs, fontset_resolve(fs, song, '7', &d), "LiberationSerif-Regular.ttf#0"));
+    assert_true(label_has(fs, fontset_resolve(fs, song, 0xE9 /* é */, &d), "LiberationSerif-Regular.ttf#0"));
+    assert_true(label_has(fs, fontset_resolve(fs, hei, '%', &d), "LiberationSans-Regular.ttf#0"));
+    assert_true(label_has(fs, fontset_resolve(fs, kai, '2', &d), "LiberationSerif-Regular.ttf#0"));
+    assert_int_equal(fontset_resolve(fs, song, 0xB7 /* · */, &d), f);
+    assert_int_equal(fontset_resolve(fs, song, 0xD7 /* × */, &d), f);
+    assert_int_equal(fontset_resolve(fs, song, 0xFF11 /* １ */, &d), f);
     /* U+10FFFD (plane 16 private use) is in no font; neither is a bad value */
     for (int fam = 0; fam < 4; fam++)
         assert_int_equal(fontset_resolve(fs, fam, 0x10FFFD, &d), -1);
@@ -152,7 +162,12 @@ static void test_map_errors_have_locations(void **state)
         "family fake = fake.ttf\n"
         "family song = /usr/share/fonts/truetype/arphic/uming.ttc\n"
         "family many = /usr/share/fonts/truetype/arphic/uming.ttc#7\n"
-        "family empty =\n");
+        "family empty =\n"
+        "latin nope = /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf\n"
+        "latin song /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf\n"
+        "latin song = /nonexistent/serif.ttf\n"
+        "latin song = /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf\n"
+        "latin song = /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf\n");
     capture c;
     capture_begin(&c);
     fontset *fs = (fontset *)map;   /* must be reset to NULL on failure */
@@ -168,6 +183,10 @@ static void test_map_errors_have_locations(void **state)
         {"7", "already defined"},
         {"8", "face index 7"},
         {"9", "lists no fonts"},
+        {"10", "no family 'nope' defined above"},
+        {"11", "expected 'latin FAMILY = FILE#INDEX'"},
+        {"12", "not found"},
+        {"14", "has a Latin face already"},
     };
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
         snprintf(want, sizeof want, "%s:%s: error: ", map, expect[i][0]);
@@ -178,7 +197,8 @@ static void test_map_errors_have_locations(void **state)
         assert_non_null(strstr(line, expect[i][1]));
     }
     assert_null(strstr(t, ":2:"));
-    assert_int_equal(c.d.errors, 7);
+    assert_null(strstr(t, ":13:"));
+    assert_int_equal(c.d.errors, 11);
     capture_end(&c);
 
     /* unreadable map: named, without a line */

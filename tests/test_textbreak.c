@@ -526,6 +526,11 @@ static void test_numbers_whole(void **state)
     run(f, "一二三四五六七2026年2月8日");
     assert_string_equal(line_text(f, 0), "一二三四五六七");
     assert_string_equal(line_text(f, 1), "2026年2月8日");
+    /* ... but a line left more than 2.5 em short breaks inside the date,
+     * after a unit: 一二三四 40 + 2026年2月 would leave 55 pt otherwise. */
+    run(f, "一二三四2026年2月8日五六");
+    assert_string_equal(line_text(f, 0), "一二三四2026年2月");
+    assert_string_equal(line_text(f, 1), "8日五六");
     /* 一…五 50 + 2.5 + 08:41 25 + — 10 = 87.5: 10:48 does not fit after the
      * dash, so the whole range goes down. */
     run(f, "一二三四五08:41—10:48");
