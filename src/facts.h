@@ -45,7 +45,8 @@ typedef struct facts_cite {
 
 typedef struct facts_rule {
     const char *id, *kind, *label, *category;
-    const char *note;        /* NULL when the rule has none */
+    const char *note;        /* NULL when the rule has none; numbers filled in */
+    const char *criteria;    /* the scoring standard in words, numbers filled in; NULL: none */
     bool manual;             /* a group of adjustments records */
     int64_t points;          /* milli, after the cap */
     int64_t uncapped;

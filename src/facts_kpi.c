@@ -520,6 +520,30 @@ static facts_rule *fx_new_rule(fx *c)
     return &f->kpi[f->n_kpi - 1];
 }
 
+/* A rule's (or the file's: r NULL) text with its numbers filled in from
+ * the rule and the contract's service levels; NULL for NULL. */
+static const char *fx_rule_text(fx *c, const kpi_rule *r, const char *text)
+{
+    if (!text)
+        return NULL;
+    const rec_sla *sla = &c->r->contract.sla;
+    const kpi_value vals[] = {
+        {"response-minutes", (int64_t)sla->response_minutes * 1000},
+        {"onsite-minutes", (int64_t)sla->onsite_minutes * 1000},
+        {"resolve-hours", (int64_t)sla->resolve_hours * 1000},
+        {"feedback-minutes", (int64_t)sla->feedback_minutes * 1000},
+    };
+    buf b;
+    buf_init(&b, 0);
+    const char *s = NULL;
+    if (kpi_text_format(r, text, vals, sizeof vals / sizeof *vals, &b) == 0)
+        s = fx_strf(c, "%s", buf_cstr(&b));
+    else
+        c->nomem = true;
+    buf_free(&b);
+    return s;
+}
+
 /* Adjustments records: added to the rule they name, or grouped into a
  * manual rule per `rule` word, in order of first appearance. */
 static void fx_adjustments(fx *c)
@@ -544,8 +568,10 @@ static void fx_adjustments(fx *c)
             o->category = "";
             o->manual = true;
             for (size_t j = 0; j < c->rules->n_manual; j++)
-                if (strcmp(c->rules->manual[j].id, a->rule) == 0)
+                if (strcmp(c->rules->manual[j].id, a->rule) == 0) {
                     o->label = c->rules->manual[j].label;
+                    o->criteria = fx_rule_text(c, NULL, c->rules->manual[j].criteria);
+                }
         }
         fx_cite(c, o, "adjustment", fx_date(c, a->date), &a->src, llround_milli(a->points), false, "%s%s%s",
                 a->reason ? a->reason : "", a->by ? " — " : "", a->by ? a->by : "");
@@ -565,7 +591,8 @@ void fx_kpi(fx *c)
         o->kind = kr->kind;
         o->label = kr->label;
         o->category = kr->category;
-        o->note = kr->note;
+        o->note = fx_rule_text(c, kr, kr->note);
+        o->criteria = fx_rule_text(c, kr, kr->criteria);
         for (size_t j = 0; j < sizeof fx_kinds / sizeof *fx_kinds; j++)
             if (strcmp(fx_kinds[j].kind, kr->kind) == 0) {
                 /* o may move when later rules grow f->kpi, never during a call. */
@@ -588,11 +615,12 @@ void fx_kpi(fx *c)
         }
         f->points += o->points;
         f->kpi_fallback |= o->fallback;
-        if (o->note)
-            fx_note(c, fx_strf(c, "%s: %s", o->id, o->note));
     }
-    for (size_t i = 0; i < k->n_notes; i++)
-        fx_note(c, k->notes[i]);
+    for (size_t i = 0; i < k->n_notes; i++) {
+        const char *note = fx_rule_text(c, NULL, k->notes[i]);
+        if (note)
+            fx_note(c, note);
+    }
     f->score = k->base_milli + f->points;
     f->grade = kpi_grade_of(k, f->score);
 

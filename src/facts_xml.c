@@ -276,6 +276,18 @@ static void fb_kpi(fb *b, fn *root, const facts *f)
     }
     if (f->kpi_fallback)
         fb_bool(b, k, "calendar-fallback", true);
+    /* the grades of the rules file, so that a sheet prints its standard */
+    for (size_t i = 0; i < f->rules->n_grades; i++) {
+        const kpi_grade *g = &f->rules->grades[i];
+        fn *n = fb_node(b, k, "grade");
+        fb_str(b, n, "name", g->name);
+        if (g->has_min)
+            fb_milli(b, n, "min", g->min_milli);
+        if (g->accepted)
+            fb_milli(b, n, "returned-percent", g->returned_milli);
+        else
+            fb_bool(b, n, "accepted", false);
+    }
     for (size_t i = 0; i < f->n_kpi; i++) {
         const facts_rule *o = &f->kpi[i];
         fn *n = fb_node(b, k, "rule");
@@ -284,6 +296,10 @@ static void fb_kpi(fb *b, fn *root, const facts *f)
         fb_str(b, n, "label", o->label);
         if (o->category && *o->category)
             fb_str(b, n, "category", o->category);
+        if (o->criteria)
+            fb_str(b, n, "criteria", o->criteria);
+        if (o->note)
+            fb_str(b, n, "note", o->note);
         fb_milli(b, n, "points", o->points);
         if (o->capped) {
             fb_bool(b, n, "capped", true);

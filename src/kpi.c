@@ -275,6 +275,103 @@ static size_t kpi_count(xmlNodePtr parent, const char *name)
 
 /* Checks a rule against its kind: known kind, required params present,
  * bands where the kind scores from bands, a catch-all band last. */
+const char *const kpi_contract_values[] = {"response-minutes", "onsite-minutes", "resolve-hours", "feedback-minutes", NULL};
+
+/* The number {name} (len bytes) stands for: r's param, band bN.min /
+ * bN.points, or one of vals. */
+static bool kpi_resolve(const kpi_rule *r, const char *name, size_t len, const kpi_value *vals, size_t nvals,
+                        int64_t *out)
+{
+    if (r) {
+        for (size_t i = 0; i < r->n_params; i++)
+            if (strlen(r->params[i].name) == len && memcmp(r->params[i].name, name, len) == 0) {
+                *out = r->params[i].milli;
+                return true;
+            }
+        if (len > 1 && name[0] == 'b' && name[1] >= '1' && name[1] <= '9') {
+            size_t n = 0, i = 1;
+            while (i < len && name[i] >= '0' && name[i] <= '9' && n < 1000)
+                n = n * 10 + (size_t)(name[i++] - '0');
+            if (n >= 1 && n <= r->n_bands) {
+                const kpi_band *b = &r->bands[n - 1];
+                if (len - i == 4 && memcmp(name + i, ".min", 4) == 0 && b->has_min) {
+                    *out = b->min_milli;
+                    return true;
+                }
+                if (len - i == 7 && memcmp(name + i, ".points", 7) == 0) {
+                    *out = b->points_milli;
+                    return true;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < nvals; i++)
+        if (strlen(vals[i].name) == len && memcmp(vals[i].name, name, len) == 0) {
+            *out = vals[i].milli;
+            return true;
+        }
+    return false;
+}
+
+int kpi_text_format(const kpi_rule *r, const char *text, const kpi_value *vals, size_t nvals, buf *out)
+{
+    const char *p = text;
+    while (*p) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        int64_t v;
+        if (!close) {
+            buf_puts(out, p);
+            break;
+        }
+        buf_append(out, p, (size_t)(open - p));
+        if (kpi_resolve(r, open + 1, (size_t)(close - open - 1), vals, nvals, &v)) {
+            if (v < 0)
+                v = -v;
+            if (v % 1000 == 0)
+                buf_printf(out, "%lld", (long long)(v / 1000));
+            else {
+                char frac[8];
+                snprintf(frac, sizeof frac, "%03lld", (long long)(v % 1000));
+                for (int i = 2; i > 0 && frac[i] == '0'; i--)
+                    frac[i] = '\0';
+                buf_printf(out, "%lld.%s", (long long)(v / 1000), frac);
+            }
+        } else {
+            buf_append(out, open, (size_t)(close - open + 1));
+        }
+        p = close + 1;
+    }
+    return out->failed ? -1 : 0;
+}
+
+/* Every {NAME} of a rule's (r) or the file's (r NULL) text names a number
+ * that kpi_text_format can fill in. */
+static void kpi_check_text(kpi_loader *L, const kpi_rule *r, const char *text, long line, const char *what)
+{
+    kpi_value contract[sizeof kpi_contract_values / sizeof *kpi_contract_values];
+    size_t nc = 0;
+    for (; kpi_contract_values[nc]; nc++)
+        contract[nc] = (kpi_value){kpi_contract_values[nc], 0};
+    for (const char *p = text; (p = strchr(p, '{')) != NULL;) {
+        const char *close = strchr(p, '}');
+        int64_t v;
+        if (!close) {
+            diag_error(L->d, L->path, line, "<%s>: '{' without '}' in \"%s\" (expected {NAME})", what, text);
+            L->bad = true;
+            return;
+        }
+        if (!kpi_resolve(r, p + 1, (size_t)(close - p - 1), contract, nc, &v)) {
+            diag_error(L->d, L->path, line,
+                       "<%s>: {%.*s} names no param%s (expected a param of the rule, bN.min or bN.points for its "
+                       "band N, or response-minutes, onsite-minutes, resolve-hours, feedback-minutes)",
+                       what, (int)(close - p - 1), p + 1, r ? " or band of the rule" : "");
+            L->bad = true;
+        }
+        p = close + 1;
+    }
+}
+
 static void kpi_check_rule(kpi_loader *L, const kpi_rule *r)
 {
     size_t i = 0;
@@ -330,11 +427,15 @@ static void kpi_extract(kpi_loader *L, xmlNodePtr root)
         } else if (kpi_is(c, "tail")) {
             k->tail_payment = kpi_attr(L, c, "payment");
         } else if (kpi_is(c, "note")) {
-            k->notes[k->n_notes++] = kpi_text(L, c);
+            k->notes[k->n_notes] = kpi_text(L, c);
+            kpi_check_text(L, NULL, k->notes[k->n_notes++], xmlGetLineNo(c), "note");
         } else if (kpi_is(c, "manual")) {
             kpi_manual *m = &k->manual[k->n_manual++];
             m->id = kpi_attr(L, c, "id");
             m->label = kpi_attr(L, c, "label");
+            m->criteria = kpi_attr(L, c, "criteria");
+            if (m->criteria)
+                kpi_check_text(L, NULL, m->criteria, xmlGetLineNo(c), "criteria");
         } else if (kpi_is(c, "grades")) {
             size_t ng = kpi_count(c, "grade");
             k->grades = or_calloc(ng ? ng : 1, sizeof *k->grades);
@@ -370,6 +471,7 @@ static void kpi_extract(kpi_loader *L, xmlNodePtr root)
             }
             buf notes;
             buf_init(&notes, 0);
+            long criteria_line = r->line, note_line = r->line;
             for (xmlNodePtr p = c->children; p; p = p->next) {
                 if (kpi_is(p, "param")) {
                     kpi_param *pa = &r->params[r->n_params++];
@@ -384,9 +486,15 @@ static void kpi_extract(kpi_loader *L, xmlNodePtr root)
                     b->points_milli = kpi_milli_attr(L, p, "points", NULL);
                     b->line = xmlGetLineNo(p);
                 } else if (kpi_is(p, "note")) {
-                    if (notes.len)
-                        buf_putc(&notes, ' ');
+                    if (!notes.len)
+                        note_line = xmlGetLineNo(p);
                     buf_puts(&notes, kpi_text(L, p));
+                } else if (kpi_is(p, "criteria") && r->criteria) {
+                    diag_error(L->d, L->path, xmlGetLineNo(p), "rule \"%s\" has a second <criteria> (expected one)", r->id);
+                    L->bad = true;
+                } else if (kpi_is(p, "criteria")) {
+                    r->criteria = kpi_text(L, p);
+                    criteria_line = xmlGetLineNo(p);
                 }
             }
             if (notes.failed)
@@ -394,6 +502,10 @@ static void kpi_extract(kpi_loader *L, xmlNodePtr root)
             else if (notes.len)
                 r->note = arena_strdup(&k->mem, buf_cstr(&notes));
             buf_free(&notes);
+            if (r->criteria)
+                kpi_check_text(L, r, r->criteria, criteria_line, "criteria");
+            if (r->note)
+                kpi_check_text(L, r, r->note, note_line, "note");
             for (size_t j = 0; j + 1 < k->n_rules; j++)
                 if (strcmp(k->rules[j].id, r->id) == 0) {
                     diag_error(L->d, L->path, r->line, "rule id \"%s\" also at line %ld (expected unique rule ids)", r->id,

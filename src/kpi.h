@@ -17,6 +17,7 @@
 #define OR_KPI_H
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 
 #include <stdbool.h>
@@ -46,6 +47,7 @@ typedef struct kpi_rule {
     const char *id, *kind, *label;
     const char *category;        /* "" when absent */
     const char *note;            /* NULL, or the rule's notes joined by a space */
+    const char *criteria;        /* the scoring standard's words with {placeholders}, or NULL */
     kpi_param *params;
     size_t n_params;
     kpi_band *bands;
@@ -63,6 +65,7 @@ typedef struct kpi_grade {
 
 typedef struct kpi_manual {
     const char *id, *label;
+    const char *criteria;        /* NULL when the file gives none */
 } kpi_manual;
 
 typedef struct kpi_rules {
@@ -103,6 +106,26 @@ bool kpi_band_points(const kpi_rule *r, kpi_band_scope scope, int64_t num, int64
 /* The grade of a score (milli, unrounded): the first grade whose min it
  * reaches, else the last grade without min.  NULL when none applies. */
 const kpi_grade *kpi_grade_of(const kpi_rules *k, int64_t score_milli);
+
+/* A named number a rule's text may cite besides its own params: the
+ * contract's service levels (response-minutes, onsite-minutes,
+ * resolve-hours, feedback-minutes), supplied by the caller. */
+typedef struct kpi_value {
+    const char *name;
+    int64_t milli;
+} kpi_value;
+
+/* The names kpi_text_format accepts from the caller (checked at load). */
+extern const char *const kpi_contract_values[];
+
+/* Writes `text` (a rule's criteria or note, or a file-level note) to out
+ * with every {NAME} replaced by r's param NAME, {bN.min} / {bN.points} by
+ * band N (1-based, file order) of r, or a caller value NAME; numbers are
+ * written without sign ("扣{each}分" with each -0.5 gives 扣0.5分), the
+ * words around them say which way they count.  r may be NULL (file notes).
+ * Placeholders were checked at load; one that still does not resolve is
+ * written as it stands.  -1 when out failed to grow. */
+int kpi_text_format(const kpi_rule *r, const char *text, const kpi_value *vals, size_t nvals, buf *out);
 
 /* Parses a signed decimal with at most 3 decimals ("+1", "-0.5", "99.25")
  * into thousandths.  false on anything else. */

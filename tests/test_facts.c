@@ -438,7 +438,35 @@ static void test_bad_rules(void **state)
     assert_null(k);
     assert_non_null(strstr(text, "bad-rules.xml:6: error: rule \"vacancy\" (kind vacancy) has no <param name=\"per-day\">"));
     assert_non_null(strstr(text, "bad-rules.xml:7: error: rule \"x\": unknown kind \"nonsense\""));
+    /* placeholders of criteria and notes name a param, a band or a service level */
+    assert_non_null(strstr(text, "bad-rules.xml:12: error: rule \"unanswered\" has a second <criteria>"));
+    assert_non_null(strstr(text, "bad-rules.xml:10: error: <criteria>: {nope} names no param or band of the rule"));
+    assert_null(strstr(text, "{each} names no param or band"));
+    assert_null(strstr(text, "{response-minutes} names"));
+    assert_non_null(strstr(text, "bad-rules.xml:11: error: <note>: {b2.points} names no param or band of the rule"));
+    assert_non_null(strstr(text, "bad-rules.xml:14: error: <criteria>: {each} names no param ("));
     free(text);
+}
+
+/* {NAME} in a rule's text: params and bands without sign, caller values,
+ * unknown names left as they stand. */
+static void test_rule_text_format(void **state)
+{
+    (void)state;
+    kpi_param params[] = {{"each", -500, 1}, {"cap", 5000, 2}, {"odd", 1250, 3}};
+    kpi_band bands[] = {{KPI_ANY, true, 99000, 1000, 4}, {KPI_ANY, true, 90000, -500, 5}, {KPI_ANY, false, 0, -1000, 6}};
+    kpi_rule r = {.id = "r", .params = params, .n_params = 3, .bands = bands, .n_bands = 3};
+    kpi_value vals[] = {{"response-minutes", 30000}};
+    buf b;
+    buf_init(&b, 0);
+    assert_int_equal(kpi_text_format(&r, "每次扣{each}分，最多加{cap}分，{odd}，{b1.min}%加{b1.points}分，低于{b2.min}%扣{b3.points}分，"
+                                         "{response-minutes}分钟，{b3.min}{nope}{", vals, 1, &b), 0);
+    assert_string_equal(buf_cstr(&b), "每次扣0.5分，最多加5分，1.25，99%加1分，低于90%扣1分，30分钟，{b3.min}{nope}{");
+    buf_free(&b);
+    buf_init(&b, 0);
+    assert_int_equal(kpi_text_format(NULL, "{each}与{response-minutes}", vals, 1, &b), 0);
+    assert_string_equal(buf_cstr(&b), "{each}与30");
+    buf_free(&b);
 }
 
 /* Allocation failures anywhere in a computation give OR_ESYS, no leak. */
@@ -481,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_milli_and_percent),
         cmocka_unit_test(test_write),
         cmocka_unit_test(test_bad_rules),
+        cmocka_unit_test(test_rule_text_format),
         cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -26,6 +26,7 @@ has() {   # name, file, text (white space removed before comparing)
     want=$(printf '%s' "$3" | tr -d ' \t\r\n')
     if grep -qF -- "$want" "$2"; then pass "$1"; else fail "$1" "'$want' not in the PDF text"; fi
 }
+ere() { printf '%s' "$1" | sed 's/[].+*?()[^$]/\\&/g'; }   # TEXT as an extended regex
 count_in() { grep -oF -- "$2" "$1" | wc -l | tr -d ' '; }
 # f:duration: 95 -> 1小时35分, 1445 -> 1天5分, 0 -> 0分
 duration() {
@@ -59,28 +60,68 @@ if render "kpi" "$T/kpi.pdf" kpi --period term; then
         has "kpi: returned percent" "$T/kpi.pdf.txt" "退回尾款的$(X "$T/term.xml" "string($K/@returned-percent)")%"
         has "kpi: paid amount" "$T/kpi.pdf.txt" "实际支付$(money "$(X "$T/term.xml" "string($K/@paid)")")"
     fi
-    # every cause with a record behind it: its citation (file:line), then
-    # the points that record gave (a bare -0.5 is printed somewhere anyway)
+    # every cause with a record behind it: its points, then its reference
+    # ［R.C］ (rule R of the sheet, cause C of the rule) in the 依据记录
+    # column; the 记录索引 row R.C names the rule, the file and the line
+    pdftotext -raw -enc UTF-8 "$T/kpi.pdf" - | tr -d ' \t\r\n\f' > "$T/kpi.raw.txt"
     n=$(X "$T/term.xml" "count($K/rule/cause[@file])")
-    bad=""
+    bad="" badidx=""
+    # the references in index order: a row's line number runs into the next
+    # row's reference in the text (staffing.xml6 2.1 -> staffing.xml62.1)
+    i=1
+    while [ "$i" -le "$n" ]; do
+        C="($K/rule/cause[@file])[$i]"
+        eval "ref_$i=\$(X \"\$T/term.xml\" \"concat(count(\$C/../preceding-sibling::rule) + 1, '.', count(\$C/preceding-sibling::cause) + 1)\")"
+        i=$((i + 1))
+    done
     i=1
     while [ "$i" -le "$n" ]; do
         C="($K/rule/cause[@file])[$i]"
         f=$(X "$T/term.xml" "string($C/@file)")
         l=$(X "$T/term.xml" "string($C/@line)")
         pts=$(X "$T/term.xml" "string($C/@points)")
-        case $pts in -*|0) shown=$pts ;; *) shown=+$pts ;; esac
-        grep -qF -- "（${f##*/}:${l}）${shown}" "$T/kpi.pdf.txt" || bad="$bad ${f##*/}:$l=$shown"
+        eval "ref=\$ref_$i next=\${ref_$((i + 1)):-}"
+        case $pts in -*) shown=−${pts#-} ;; 0) shown=0 ;; *) shown=+$pts ;; esac
+        re_ref=$(ere "$ref") re_next=$(ere "$next") re_file=$(ere "${f##*/}")
+        grep -qE -- "（$(ere "$shown")）※?［${re_ref}］" "$T/kpi.raw.txt" || bad="$bad $ref=$shown"
+        grep -qE -- "${re_ref}[^0-9a-z.][^a-z]*${re_file}${l}(${re_next:-x}|[^0-9]|$)" "$T/kpi.raw.txt" || badidx="$badidx $ref=${f##*/}:$l"
         i=$((i + 1))
     done
-    if [ "$n" -gt 0 ] && [ -z "$bad" ]; then pass "kpi: every cause's file:line with its points ($n causes)"; else fail "kpi: cause points" "$n causes;$bad"; fi
-    # each cause is cited by record id and file:line
+    if [ "$n" -gt 0 ] && [ -z "$bad" ]; then pass "kpi: every cause's points with its index reference ($n causes)"; else fail "kpi: cause points" "$n causes;$bad"; fi
+    if [ "$n" -gt 0 ] && [ -z "$badidx" ]; then pass "kpi: every cause's file and line in the 记录索引 ($n causes)"; else fail "kpi: record index" "$n causes;$badidx"; fi
+    # each incident cause is cited by its number
     bad=""
     for c in $(X "$T/term.xml" "$K/rule/cause[@file and @kind='incident']/@id" | sed 's/ id="\([^"]*\)"/\1 /g'); do
         grep -qF -- "$c" "$T/kpi.pdf.txt" || bad="$bad $c"
     done
     if [ -z "$bad" ]; then pass "kpi: incident causes cited"; else fail "kpi: incident causes cited" "$bad"; fi
-    has "kpi: file:line of a cause" "$T/kpi.pdf.txt" "INC-2026-008（incidents.xml:76）-0.5"
+    # no file name, attribute name or record id of the people, tasks and
+    # findings in the running text of the sheet (the index names the files)
+    sed 's/记录索引.*//' "$T/kpi.pdf.txt" | grep -oE '[a-z]+\.xml|[a-z]+-[a-z]+=|kind="[a-z]+"|remote-days|response-minutes|T-[0-9]+|F-[0-9]{8}-[0-9]+|sunyue' > "$T/kpi.machine" || true
+    if [ ! -s "$T/kpi.machine" ]; then pass "kpi: no file names, attribute names or ids before the 记录索引"; else fail "kpi: machine text" "$(sort -u "$T/kpi.machine" | tr '\n' ' ')"; fi
+fi
+
+# --- the sheet follows the rules file -----------------------------------------
+# A copy of the scoring table with two numbers changed: vacancy -0.5 -> -0.75
+# a day and the availability band 99% -> 99.5%.  The sheet prints the new
+# standard, scores with it, and no longer prints the old one.
+sed -e '/<rule id="vacancy"/,/<\/rule>/s/name="per-day" value="-0.5"/name="per-day" value="-0.75"/' \
+    -e '/<rule id="availability"/,/<\/rule>/s/band min="99" points="+1"/band min="99.5" points="+1"/' \
+    "$OPSREPORT_HOME/data/rules/kpi-rules.xml" > "$T/rules.xml"
+if cmp -s "$T/rules.xml" "$OPSREPORT_HOME/data/rules/kpi-rules.xml"; then
+    fail "edited rules: the copy differs" "sed changed nothing in data/rules/kpi-rules.xml"
+elif render "kpi with edited rules" "$T/kpi2.pdf" kpi --period term --rules "$T/rules.xml"; then
+    "$BIN" facts --data "$D" --period term --today "$TODAY" --rules "$T/rules.xml" -q -o "$T/term2.xml"
+    has "edited rules: vacancy standard" "$T/kpi2.pdf.txt" "岗位空缺，每天扣0.75分"
+    has "edited rules: availability standard" "$T/kpi2.pdf.txt" "可用性达到99.5%加1分，90%—99.5%扣0.5分"
+    if grep -qF "每天扣0.5分" "$T/kpi2.pdf.txt"; then fail "edited rules: old vacancy standard gone" "每天扣0.5分 still printed"; else pass "edited rules: old vacancy standard gone"; fi
+    v1=$(X "$T/term.xml" "string(/facts/kpi/rule[@id='vacancy']/@points)")
+    v2=$(X "$T/term2.xml" "string(/facts/kpi/rule[@id='vacancy']/@points)")
+    days=$(X "$T/term.xml" "string(/facts/kpi/rule[@id='vacancy']/cause[1]/@points)")
+    # hand-worked: the sample's one vacancy of 3 days: 3 x -0.5 = -1.5, 3 x -0.75 = -2.25
+    if [ "$v1" = -1.5 ] && [ "$v2" = -2.25 ]; then pass "edited rules: vacancy scores -1.5 -> -2.25"; else fail "edited rules: vacancy points" "$v1 -> $v2 (expected -1.5 -> -2.25; first cause $days)"; fi
+    s2=$(X "$T/term2.xml" "string(/facts/kpi/@score)")
+    has "edited rules: the new score on the sheet" "$T/kpi2.pdf.txt" "${s2}分"
 fi
 
 # --- acceptance -------------------------------------------------------------------
