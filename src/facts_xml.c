@@ -140,11 +140,11 @@ static void fb_src(fb *b, fn *n, const rec_src *src)
     fb_int(b, n, "line", src->line);
 }
 
-static void fb_zh(fb *b, fn *n, const char *name, const od_period *p)
+static void fb_zh(fb *b, fn *n, const char *name, const od_period *p, int (*format)(const od_period *, buf *))
 {
     buf t;
     buf_init(&t, 256);
-    period_format_zh(p, &t);
+    format(p, &t);
     if (!t.failed)
         fb_str(b, n, name, buf_cstr(&t));
     buf_free(&t);
@@ -349,7 +349,8 @@ static fn *fb_build(fb *b, const facts *f)
     fb_str(b, root, "version", "1");
     fb_str(b, root, "contract", r->contract.id);
     fb_str(b, root, "period", f->period.label);
-    fb_zh(b, root, "label", &f->period);
+    fb_zh(b, root, "label", &f->period, period_format_zh);
+    fb_zh(b, root, "plain-label", &f->period, period_format_zh_plain);
     fb_date(b, root, "start", f->period.first);
     fb_date(b, root, "end", f->period.last);
     fb_date(b, root, "term-start", r->contract.term_start);
@@ -403,7 +404,7 @@ static fn *fb_build(fb *b, const facts *f)
         const facts_month *m = &f->months[i];
         fn *n = fb_node(b, root, "month");
         fb_str(b, n, "period", m->p.label);
-        fb_zh(b, n, "label", &m->p);
+        fb_zh(b, n, "label", &m->p, period_format_zh);
         fb_date(b, n, "start", m->p.first);
         fb_date(b, n, "end", m->p.last);
         fb_int(b, n, "incidents", m->incidents);

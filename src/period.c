@@ -396,6 +396,16 @@ int period_format_zh(const od_period *p, buf *b)
     return b->failed ? -1 : 0;
 }
 
+int period_format_zh_plain(const od_period *p, buf *b)
+{
+    bool clipped = p->first != p->nominal_first || p->last != p->nominal_last;
+    if (clipped || p->kind == PERIOD_RANGE || p->kind == PERIOD_TERM)
+        return period_zh_range(b, p->first, p->last, 0);
+    if (p->kind == PERIOD_WEEK)
+        return buf_printf(b, "%d年第%d周", p->year, p->index) < 0 ? -1 : 0;
+    return period_format_zh(p, b);
+}
+
 /* ---- today ---------------------------------------------------------------- */
 
 od_date period_today(void)

@@ -112,6 +112,11 @@ int period_count_units(const od_period *p, od_period_kind kind);
  * or -1 when the buffer has failed (sticky). */
 int period_format_zh(const od_period *p, buf *b);
 
+/* The same period with no bracket, for text that puts it in brackets
+ * itself (a title's （…）): a clipped period, a range or the term as its
+ * dates ("2026年6月9日—12月31日"), a whole week as "2026年第27周". */
+int period_format_zh_plain(const od_period *p, buf *b);
+
 /* Appends "2026年6月9日" (year always written). */
 int period_format_zh_date(od_date day, buf *b);
 

@@ -66,7 +66,7 @@ static or_status render_add_records(xmlNodePtr into, records *r, diag *d)
 }
 
 static or_status render_data(const render_request *rq, dataset *ds, const od_period *p, const char *today,
-                             xmlDocPtr *out, diag *d)
+                             bool as_of, xmlDocPtr *out, diag *d)
 {
     facts *f = NULL;
     buf text;
@@ -96,6 +96,8 @@ static or_status render_data(const render_request *rq, dataset *ds, const od_per
             xmlSetProp(root, (const xmlChar *)"document", (const xmlChar *)rq->document);
             xmlSetProp(root, (const xmlChar *)"period", (const xmlChar *)p->label);
             xmlSetProp(root, (const xmlChar *)"today", (const xmlChar *)today);
+            if (as_of)
+                xmlSetProp(root, (const xmlChar *)"as-of", (const xmlChar *)"true");
             xmlAddPrevSibling(recs, facts_copy);
             st = render_add_records(recs, ds->records, d);
         }
@@ -369,8 +371,13 @@ or_status render_run(const render_request *rq, diag *d)
     if (st == OR_OK)
         st = dataset_period(&ds, rq->period, rq->today, &p, &today, d);
     if (st == OR_OK) {
+        /* A report is dated no earlier than the end of its period; only an
+         * explicit --today dates it earlier, and the document then says
+         * 截至 that day (/data/@as-of). */
+        if (!rq->today && today < p.last)
+            today = p.last;
         od_format_date(today, today_text);
-        st = render_data(rq, &ds, &p, today_text, &data, d);
+        st = render_data(rq, &ds, &p, today_text, today < p.last, &data, d);
     }
     if (st == OR_OK)
         st = render_check_params(rq, tpl, data, ds.cal, d);

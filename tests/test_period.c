@@ -306,6 +306,31 @@ static void expect_zh(const char *text, const char *want)
     buf_free(&b);
 }
 
+static void expect_zh_plain(const char *text, const char *want)
+{
+    od_period p = parse_ok(text, "2026-08-01");
+    buf b;
+    buf_init(&b, 0);
+    assert_int_equal(period_format_zh_plain(&p, &b), 0);
+    assert_string_equal(buf_cstr(&b), want);
+    buf_free(&b);
+}
+
+/* Without brackets, for a title that brackets it: never （…（…）） */
+static void test_chinese_plain(void **state)
+{
+    (void)state;
+    expect_zh_plain("2026-07", "2026年7月");
+    expect_zh_plain("2026-H2", "2026年下半年");
+    expect_zh_plain("2027-H1", "2027年1月1日—6月8日");
+    expect_zh_plain("2026", "2026年6月9日—12月31日");
+    expect_zh_plain("2026-06", "2026年6月9日—6月30日");
+    expect_zh_plain("2026-W27", "2026年第27周");
+    expect_zh_plain("2026-W24", "2026年6月9日—6月14日");
+    expect_zh_plain("2026-W53", "2026年第53周");
+    expect_zh_plain("term", "2026年6月9日—2027年6月8日");
+}
+
 static void test_chinese(void **state)
 {
     (void)state;
@@ -366,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_nominal),
         cmocka_unit_test(test_iteration),
         cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_chinese_plain),
         cmocka_unit_test(test_today),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,22 @@ expect "same records, period and day give the same bytes" cmp "$T/good.pdf" "$T/
 "$BIN" render "$D/good.xml" --data "$DATA" --period 2026-07 --today 2026-08-03 --param system=web -q -o "$T/web.pdf" 2>/dev/null
 if pdftotext "$T/web.pdf" - 2>/dev/null | tr -d ' \n' | grep -q '网站模板可用率' && ! pdftotext "$T/web.pdf" - 2>/dev/null | grep -q 'VR'; then pass "--param reaches the template"; else fail "--param"; fi
 
+# A report is dated no earlier than its period's end (issue 8.1): without
+# --today the cover of the term's score sheet is dated the later of today
+# (Beijing) and the term's last day; an explicit earlier --today dates it
+# that day and the period reads 截至 that day.
+"$BIN" render kpi --data "$DATA" --period term -q -o "$T/kpi-date.pdf" 2>/dev/null
+now=$(TZ=Asia/Shanghai date +%Y%m%d)
+if [ "$now" -lt 20270608 ]; then want=2027年6月8日; else want=$(TZ=Asia/Shanghai date +%Y年%-m月%-d日); fi
+if pdftotext -l 1 "$T/kpi-date.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "${want}\$\|${want}[^—]"; then pass "undated report dated $want, not before its period ends"; else fail "report date" "want $want: $(pdftotext -l 1 "$T/kpi-date.pdf" - | tr -d ' \n' | tail -c 120)"; fi
+"$BIN" render kpi --data "$DATA" --period term --today 2026-12-04 -q -o "$T/kpi-asof.pdf" 2>/dev/null
+if pdftotext -l 1 "$T/kpi-asof.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "2026年6月9日—2027年6月8日（截至2026年12月4日）"; then pass "--today before the end: 截至 that day"; else fail "截至" "$(pdftotext -l 1 "$T/kpi-asof.pdf" - | tr -d ' \n' | head -c 300)"; fi
+if pdftotext -l 1 "$T/kpi-date.pdf" - 2>/dev/null | grep -q "截至"; then fail "no 截至 without --today" "printed"; else pass "no 截至 when dated after the period"; fi
+# Titles never nest brackets: the year cut by the term is written as its days.
+"$BIN" render year-end --data "$DATA" --period 2026 --today 2027-01-10 -q -o "$T/ye-title.pdf" 2>/dev/null
+if pdftotext -l 1 "$T/ye-title.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "运维工作年终总结报告（2026年6月9日—12月31日）" \
+   && ! pdftotext "$T/ye-title.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "（[^（）]*（[^（）]*））"; then pass "year-end title without nested brackets"; else fail "nested brackets" "$(pdftotext -l 1 "$T/ye-title.pdf" - | tr -d ' \n' | head -c 200)"; fi
+
 check_error() {   # name, expected status, expected message (grep -E), args...
     name=$1; want=$2; msg=$3; shift 3
     "$BIN" "$@" > "$T/err.out" 2>&1
