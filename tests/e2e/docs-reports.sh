@@ -82,6 +82,8 @@ check_doc() {   # NAME DOC PERIOD TODAY MINPAGES MAXPAGES
         i=$((i + 1))
     done
     has "$dn: KPI score" "$txt" "得分$(x "$facts" '/facts/kpi/@score')分"
+    bare=$(grep -oE '¥[0-9,.]+[0-9].{0,4}' "$txt" | grep -v '（人民币' || true)
+    if [ -z "$bare" ]; then pass "$dn: every amount with its capitals"; else fail "$dn: amount without capitals" "$bare"; fi
     late=$(x "$facts" "count(/facts/document[@late='true'])")
     docs=$(x "$facts" 'count(/facts/document)')
     if [ "$late" -gt 0 ]; then

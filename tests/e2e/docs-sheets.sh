@@ -53,13 +53,16 @@ if render "kpi" "$T/kpi.pdf" kpi --period term; then
         "$(X "$T/term.xml" "string($K/@base)")$sum$(X "$T/term.xml" "concat($K/@score, '分', $K/@grade)")"
     has "kpi: score value" "$T/kpi.pdf.txt" "$(X "$T/term.xml" "string($K/@score)")分"
     has "kpi: grade" "$T/kpi.pdf.txt" "$(X "$T/term.xml" "string($K/@score)")分$(X "$T/term.xml" "string($K/@grade)")"
-    has "kpi: tail" "$T/kpi.pdf.txt" "尾款$(money "$(X "$T/term.xml" "string($K/@tail)")")"
+    has "kpi: tail" "$T/kpi.pdf.txt" "即$(money "$(X "$T/term.xml" "string($K/@tail)")")"
     ret=$(X "$T/term.xml" "string($K/@returned)")
     if [ -n "$ret" ] && [ "$(X "$T/term.xml" "string($K/@returned-percent)")" != 0 ]; then
         has "kpi: returned amount" "$T/kpi.pdf.txt" "退回甲方$(money "$ret")"
         has "kpi: returned percent" "$T/kpi.pdf.txt" "退回尾款的$(X "$T/term.xml" "string($K/@returned-percent)")%"
         has "kpi: paid amount" "$T/kpi.pdf.txt" "实际支付$(money "$(X "$T/term.xml" "string($K/@paid)")")"
     fi
+    # every amount in figures is followed by its capitals (issue 8.1)
+    bare=$(grep -oE '¥[0-9,.]+[0-9].{0,4}' "$T/kpi.pdf.txt" | grep -v '（人民币' || true)
+    if [ -z "$bare" ]; then pass "kpi: every amount with its capitals"; else fail "kpi: amount without capitals" "$bare"; fi
     # every cause with a record behind it: its points, then its reference
     # ［R.C］ (rule R of the sheet, cause C of the rule) in the 依据记录
     # column; the 记录索引 row R.C names the rule, the file and the line

@@ -58,12 +58,12 @@ if [ -n "$score" ] && [ "$row" = "$base $points $score 分 $grade" ]; then pass 
 if grep -qF "绩效考核得分${score}分，等级：${grade}" "$T/text"; then pass "checklist: score $score, grade $grade"; else fail "checklist score and grade" "$score $grade"; fi
 if grep -qF "绩效考核得分${score}分，等级“${grade}”" "$T/text"; then pass "year-end report: score $score, grade $grade"; else fail "year-end score and grade" "$score $grade"; fi
 r=$(printf '%s' "$returned" | awk -F. '{ n = $1; s = ""; while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) } print "¥" n s "." $2 }')
-if grep -qE "尾款处理：等级为${grade}，[^。]*退回尾款的${returned_pct}%。尾款[^，]*，退回甲方${r}（" "$T/text"; then
+if grep -qE "尾款处理：等级为${grade}，[^。]*退回尾款的${returned_pct}%。尾款为[^，]*，即[^，]*，退回甲方${r}（" "$T/text"; then
     pass "score sheet: grade $grade returns ${returned_pct}% of the tail, $r"
 else
     fail "tail payment on the score sheet" "grade $grade, ${returned_pct}%, $r"
 fi
-if grep -qF "考核等级为“${grade}”的，验收时退回尾款" "$T/text" && grep -qE "考核等级为“${grade}”的，验收时退回尾款（[^）]*）的${returned_pct}%，即${r}（" "$T/text"; then
+if grep -qF "考核等级为“${grade}”的，验收时退回尾款" "$T/text" && grep -qE "考核等级为“${grade}”的，验收时退回尾款¥[0-9,.]+（人民币[^）]*）的${returned_pct}%，即${r}（" "$T/text"; then
     pass "year-end report: grade $grade returns ${returned_pct}% of the tail, $r"
 else
     fail "tail payment in the year-end report" "grade $grade, ${returned_pct}%, $r"
