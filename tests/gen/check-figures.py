@@ -57,7 +57,7 @@ def main():
         if doc in ("kpi", "packet"):
             want("grade", kpi.get("score") + "分" + kpi.get("grade"))
             if kpi.get("tail") is not None:
-                want("tail", "尾款" + money(kpi.get("tail")))
+                want("tail", money(kpi.get("tail")) + "（人民币")
     found = [w for w in words if w in text]
     if found:
         out.append("bad\tsample-words\t%s" % " ".join(found[:6]))
