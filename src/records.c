@@ -166,6 +166,18 @@ void rec_file_error(rec_loader *L, long line, const char *fmt, ...)
     rec_queue(L, line, REC_FROM_RECORDS, false, false, text);
 }
 
+static void rec_file_warning(rec_loader *L, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void rec_file_warning(rec_loader *L, long line, const char *fmt, ...)
+{
+    if (rec_queue_full(L))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    const char *text = rec_vfmt(L, fmt, ap);
+    va_end(ap);
+    rec_queue(L, line, REC_FROM_RECORDS, false, true, text);
+}
+
 static int rec_msg_cmp(const void *a, const void *b)
 {
     const rec_msg *x = a, *y = b;
@@ -529,6 +541,29 @@ out:
 
 /* ---- one file ------------------------------------------------------------ */
 
+/* Sentence marks that never stand side by side: ，，  。。  ，。  、，  … */
+static bool rec_stop_mark(const unsigned char *p)
+{
+    /* UTF-8 of ， U+FF0C ； U+FF1B ： U+FF1A (EF BC xx), 、 U+3001 。 U+3002 (E3 80 xx) */
+    return (p[0] == 0xEF && p[1] == 0xBC && (p[2] == 0x8C || p[2] == 0x9B || p[2] == 0x9A))
+        || (p[0] == 0xE3 && p[1] == 0x80 && (p[2] == 0x81 || p[2] == 0x82));
+}
+
+/* A record text with two sentence marks in a row (，， or 。，) prints them
+ * so in every document: a warning at check time, with the place. */
+static void rec_doubled_marks(rec_loader *L, xmlNodePtr n)
+{
+    const unsigned char *t = n->content;
+    size_t len = strlen((const char *)t);
+    for (size_t i = 0; i + 6 <= len; i++)
+        if (rec_stop_mark(t + i) && rec_stop_mark(t + i + 3)) {
+            rec_file_warning(L, rec_node_line(n), "<%s>: doubled punctuation '%.6s' in \"%.60s\" (expected one mark)",
+                             n->parent && n->parent->name ? (const char *)n->parent->name : "?", (const char *)t + i,
+                             (const char *)t);
+            return;
+        }
+}
+
 static void rec_text_limits(rec_loader *L, xmlNodePtr n)
 {
     for (; n; n = n->next) {
@@ -537,6 +572,8 @@ static void rec_text_limits(rec_loader *L, xmlNodePtr n)
             rec_file_error(L, rec_node_line(n), "text of %zu bytes in <%s> (expected at most %zu bytes)",
                            strlen((const char *)n->content),
                            n->parent && n->parent->name ? (const char *)n->parent->name : "?", REC_MAX_TEXT);
+        else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content)
+            rec_doubled_marks(L, n);
         if (n->type == XML_ELEMENT_NODE) {
             for (xmlAttrPtr a = n->properties; a; a = a->next) {
                 size_t len = 0;

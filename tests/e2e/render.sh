@@ -41,6 +41,16 @@ if pdftotext -l 1 "$T/kpi-date.pdf" - 2>/dev/null | grep -q "截至"; then fail 
 if pdftotext -l 1 "$T/ye-title.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "运维工作年终总结报告（2026年6月9日—12月31日）" \
    && ! pdftotext "$T/ye-title.pdf" - 2>/dev/null | tr -d ' \n' | grep -q "（[^（）]*（[^（）]*））"; then pass "year-end title without nested brackets"; else fail "nested brackets" "$(pdftotext -l 1 "$T/ye-title.pdf" - | tr -d ' \n' | head -c 200)"; fi
 
+# Doubled sentence marks in a record (，，) are a check warning with the
+# place; the data set is still valid.
+rm -rf "$T/dbl" && cp -r "$DATA" "$T/dbl"
+sed -i '6s|<title>\([^<]*\)</title>|<title>\1，，已处理</title>|' "$T/dbl/incidents.xml"
+"$BIN" check --data "$T/dbl" > "$T/dbl.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "incidents.xml:6: warning: <title>: doubled punctuation '，，'" "$T/dbl.out"; then pass "，， in a record: check warns at file:line"; else fail "doubled punctuation" "rc=$rc $(cat "$T/dbl.out")"; fi
+"$BIN" check --data "$DATA" > "$T/nodbl.out" 2>&1
+if grep -q "doubled punctuation" "$T/nodbl.out"; then fail "no doubled-punctuation warning on the samples" "$(cat "$T/nodbl.out")"; else pass "no doubled-punctuation warning on the samples"; fi
+
 check_error() {   # name, expected status, expected message (grep -E), args...
     name=$1; want=$2; msg=$3; shift 3
     "$BIN" "$@" > "$T/err.out" 2>&1
