@@ -1221,13 +1221,24 @@ static or_status build_one(fontset *fs, int id, diag *d)
             st = diag_nomem(d);
     }
     if (st == OR_OK) {
-        sfnt_table tabs[sizeof keep_tags / sizeof *keep_tags + 2];
+        sfnt_table tabs[sizeof keep_tags / sizeof *keep_tags + 3];
         size_t nt = 0;
         for (size_t i = 0; i < sizeof keep_tags / sizeof *keep_tags; i++)
             if (find_table(bytes, blen, keep_tags[i], &tabs[nt]))
                 nt++;
         tabs[nt++] = (sfnt_table){TAG('c', 'm', 'a', 'p'), cmap, cmap_len};
         tabs[nt++] = (sfnt_table){TAG('n', 'a', 'm', 'e'), name, name_len};
+        /* libharu 2.3.0 writes the 13 tables it knows in a fixed order,
+         * prep last, then seeks to each one's start in its memory stream;
+         * a seek to the very end fails (HPDF_INVALID_OBJECT) when the
+         * stream's size is a multiple of its 4,096-byte blocks, which an
+         * absent (empty) prep hits by chance, one subset in a few thousand
+         * (generative seed 1002).  A no-op prep (PUSHB[0] 0, POP) is never
+         * empty.  The subset has no hinting, so nothing reads it. */
+        static const uint8_t noop_prep[] = {0xB0, 0x00, 0x21};
+        sfnt_table prep;
+        if (!find_table(bytes, blen, TAG('p', 'r', 'e', 'p'), &prep))
+            tabs[nt++] = (sfnt_table){TAG('p', 'r', 'e', 'p'), noop_prep, sizeof noop_prep};
         font = assemble(tabs, nt, &font_len);
         if (!font)
             st = diag_nomem(d);
