@@ -29,18 +29,28 @@
 #define CHART_LABEL_BUF  160
 #define CHART_MAX_UNIT   64
 
-/* Lightness alternates dark / light / middle / darkest so that neighbouring
- * series stay apart when printed in greyscale (luma 0.28, 0.80, 0.54, 0.16,
- * then 0.67, 0.41); hues stay apart for colour printing. */
-static const dl_color chart_palette[] = {
-    {0.122f, 0.306f, 0.545f},   /* navy */
-    {0.980f, 0.780f, 0.500f},   /* light orange */
-    {0.360f, 0.600f, 0.400f},   /* green */
-    {0.450f, 0.080f, 0.100f},   /* dark red */
-    {0.600f, 0.680f, 0.800f},   /* grey blue */
-    {0.560f, 0.380f, 0.300f},   /* brown */
+/* Bar fills go from dark to light in series order, so that a severity
+ * order (first = most severe) prints as darkest .. lightest; grey levels
+ * 0.16, 0.43, 0.66, 0.88 (chart_grey), at least 0.2 apart.  Fewer series
+ * take levels spread over the range.  Every bar has a dark outline, so the
+ * lightest fill still stands out from the paper and the grid. */
+static const dl_color chart_fills[] = {
+    {0.400f, 0.050f, 0.080f},   /* dark red */
+    {0.800f, 0.300f, 0.150f},   /* orange red */
+    {0.930f, 0.600f, 0.300f},   /* amber */
+    {0.980f, 0.880f, 0.620f},   /* pale yellow */
 };
-#define CHART_NCOLORS (sizeof chart_palette / sizeof chart_palette[0])
+#define CHART_NFILLS (sizeof chart_fills / sizeof chart_fills[0])
+
+/* Lines must stay dark enough to read as a line on white: grey 0.20, 0.50,
+ * 0.35, 0.60; the marker shapes tell them apart. */
+static const dl_color chart_lines[] = {
+    {0.100f, 0.200f, 0.450f},   /* navy */
+    {0.850f, 0.400f, 0.100f},   /* orange */
+    {0.200f, 0.450f, 0.200f},   /* green */
+    {0.550f, 0.600f, 0.750f},   /* grey blue */
+};
+#define CHART_NLINES (sizeof chart_lines / sizeof chart_lines[0])
 
 static const dl_color chart_ink = {0.15f, 0.15f, 0.15f};
 static const dl_color chart_axis_color = {0.35f, 0.35f, 0.35f};
@@ -94,14 +104,25 @@ static bool chart_is_int(double v)
     return fabs(v - nearbyint(v)) < 1e-9 * fmax(1.0, fabs(v));
 }
 
-static float chart_luma(dl_color c)
+
+float chart_grey(dl_color c)
 {
-    return 0.2126f * c.r + 0.7152f * c.g + 0.0722f * c.b;
+    return 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
 }
 
-static dl_color chart_series_color(size_t s)
+dl_color chart_fill_color(size_t i, size_t nseries, bool *hatched)
 {
-    return chart_palette[s % CHART_NCOLORS];
+    /* Levels for 1, 2 and 3 series spread over the four. */
+    static const unsigned char spread[3][3] = {{1, 0, 0}, {0, 2, 0}, {0, 1, 3}};
+    size_t level = nseries >= 1 && nseries <= 3 && i < nseries ? spread[nseries - 1][i] : i % CHART_NFILLS;
+    if (hatched)
+        *hatched = (i / CHART_NFILLS) % 2 == 1;
+    return chart_fills[level];
+}
+
+dl_color chart_line_color(size_t i)
+{
+    return chart_lines[i % CHART_NLINES];
 }
 
 static float chart_ymap(const chart_layout *L, double v)
@@ -193,6 +214,14 @@ static void chart_line(chart_ctx *cc, float x1, float y1, float x2, float y2, fl
     chart_push(cc, &op);
 }
 
+static void chart_dashed(chart_ctx *cc, float x1, float y1, float x2, float y2, float width,
+                         dl_color color, float dash)
+{
+    dl_op op = {.kind = DL_LINE};
+    op.u.line = (dl_line){x1, y1, x2, y2, width, color, dash};
+    chart_push(cc, &op);
+}
+
 static void chart_rect(chart_ctx *cc, float x, float y, float w, float h, dl_color fill,
                        float stroke_width, dl_color stroke)
 {
@@ -207,6 +236,27 @@ static void chart_path(chart_ctx *cc, const float *xy, size_t n, float width, bo
     dl_op op = {.kind = DL_PATH};
     op.u.path = (dl_path){xy, n, width, closed, fill, stroke, fill_color};
     chart_push(cc, &op);
+}
+
+/* One bar or stack segment of series j: its fill, hatched from the fifth
+ * series on (45 degree lines 3 pt apart, white over dark fills, ink over
+ * light ones), and a thin dark outline. */
+static void chart_bar_rect(chart_ctx *cc, float x, float y, float w, float h, size_t j,
+                           size_t nseries)
+{
+    bool hatched;
+    dl_color c = chart_fill_color(j, nseries, &hatched);
+    chart_rect(cc, x, y, w, h, c, 0, c);
+    if (hatched) {
+        dl_color hc = chart_grey(c) < 0.5f ? chart_white : chart_ink;
+        for (float k = x - (y + h) + 1.5f; k < x + w - y; k += 3.0f) {
+            float x0 = fmaxf(x, y + k), x1 = fminf(x + w, y + h + k);
+            if (x1 - x0 > 0.05f)
+                chart_line(cc, x0, x0 - k, x1, x1 - k, 0.5f, hc);
+        }
+    }
+    const float box[] = {x, y, x + w, y, x + w, y + h, x, y + h};
+    chart_path(cc, box, 4, 0.5f, true, false, chart_ink, chart_ink);
 }
 
 /* Point markers differ in shape as well as colour, so that line series stay
@@ -245,7 +295,7 @@ static void chart_marker(chart_ctx *cc, size_t series, float x, float y, float r
         break;
     }
     }
-    dl_color c = chart_series_color(series);
+    dl_color c = chart_line_color(series);
     bool hollow = (series / 4) % 2 == 1;
     chart_path(cc, xy, n, 0.8f, true, true, c, hollow ? chart_white : c);
 }
@@ -354,6 +404,12 @@ static size_t chart_axis_pick(const chart_spec *s, double min_frac, double *lo, 
     if (bars) {
         dd.dmin = fmin(dd.dmin, 0.0);
         dd.dmax = fmax(dd.dmax, 0.0);
+    }
+    if (s->has_ref && isfinite(s->ref_value)) {
+        /* An automatic end reaches the reference line; with no data the
+         * line alone decides the range. */
+        dd.dmin = dd.any || bars ? fmin(dd.dmin, s->ref_value) : s->ref_value;
+        dd.dmax = dd.any || bars ? fmax(dd.dmax, s->ref_value) : s->ref_value;
     }
     double a = s->has_min ? s->y_min : dd.dmin;
     double b = s->has_max ? s->y_max : dd.dmax;
@@ -493,6 +549,11 @@ static or_status chart_check(chart_ctx *cc, const chart_spec *s, float w, float 
             diag_error(cc->d, wh, 0, "chart: y axis limits must be finite numbers");
         return OR_EINPUT;
     }
+    if (s->has_ref && (!isfinite(s->ref_value) || fabs(s->ref_value) > CHART_MAX_ABS)) {
+        diag_error(cc->d, wh, 0, "chart: reference line value %g cannot be charted (expected a finite number)",
+                   s->ref_value);
+        return OR_EINPUT;
+    }
     if (s->unit && strlen(s->unit) > CHART_MAX_UNIT) {
         diag_error(cc->d, wh, 0, "chart: unit \"%.20s...\" is too long", s->unit);
         return OR_EINPUT;
@@ -560,13 +621,12 @@ static size_t chart_legend_flow(chart_ctx *cc, const chart_spec *s, const chart_
             float base = top - (float)rows * lg->row_h - CHART_ASC * lg->size;
             float mid = base + (CHART_ASC - CHART_DESC) / 2 * lg->size;
             for (size_t k = j; k < end; k++) {
-                dl_color c = chart_series_color(k);
                 if (s->type == CHART_LINE) {
-                    chart_line(cc, x, mid, x + lg->swatch, mid, 1.5f, c);
+                    chart_line(cc, x, mid, x + lg->swatch, mid, 1.5f, chart_line_color(k));
                     chart_marker(cc, k, x + lg->swatch / 2, mid, 2.5f);
                 } else {
                     float q = lg->size * 0.8f;
-                    chart_rect(cc, x + (lg->swatch - q) / 2, mid - q / 2, q, q, c, 0, c);
+                    chart_bar_rect(cc, x + (lg->swatch - q) / 2, mid - q / 2, q, q, k, s->nseries);
                 }
                 char nb[32];
                 const char *name = chart_series_name(s, k, nb, sizeof nb);
@@ -724,9 +784,8 @@ static void chart_draw_bars(chart_ctx *cc, const chart_spec *s, const chart_layo
             chart_bar_slot(L, s->nseries, i, j, &x, &bw, &slot);
             float y1 = chart_ymap(L, v);
             float lo = fminf(y0, y1), hi = fmaxf(y0, y1);
-            dl_color c = chart_series_color(j);
             if (hi - lo > 0)
-                chart_rect(cc, x, lo, bw, hi - lo, c, 0, c);
+                chart_bar_rect(cc, x, lo, bw, hi - lo, j, s->nseries);
             if (vsize > 0) {
                 float base;
                 bool down = y1 < y0;
@@ -765,16 +824,15 @@ static void chart_draw_stacked(chart_ctx *cc, const chart_spec *s, const chart_l
             float lo = fminf(ya, yb), hi = fmaxf(ya, yb);
             if (hi - lo <= 0)
                 continue;
-            dl_color c = chart_series_color(j);
-            /* A thin white edge keeps neighbouring segments apart when two
-             * colours print as similar greys. */
-            chart_rect(cc, x, lo, bw, hi - lo, c, 0.5f, chart_white);
+            dl_color c = chart_fill_color(j, s->nseries, NULL);
+            /* The dark outline keeps neighbouring segments apart. */
+            chart_bar_rect(cc, x, lo, bw, hi - lo, j, s->nseries);
             if (vsize > 0 && hi - lo >= vsize + 1.0f) {
                 chart_format(buf, sizeof buf, v, L->value_dec, s->unit);
                 float tw = chart_measure(cc, buf, vsize);
                 if (tw <= bw - 2.0f) {
                     float base = (lo + hi) / 2 - (CHART_ASC - CHART_DESC) / 2 * vsize;
-                    dl_color ink = chart_luma(c) < 0.5f ? chart_white : chart_ink;
+                    dl_color ink = chart_grey(c) < 0.5f ? chart_white : chart_ink;
                     chart_text_at(cc, x + bw / 2 - tw / 2, base, vsize, buf, ink);
                 }
             }
@@ -803,7 +861,7 @@ static void chart_draw_lines(chart_ctx *cc, const chart_spec *s, const chart_lay
         return;
     }
     for (size_t j = 0; j < s->nseries && !cc->err; j++) {
-        dl_color c = chart_series_color(j);
+        dl_color c = chart_line_color(j);
         /* Runs of consecutive values; NAN breaks the line. */
         size_t n = 0;
         for (size_t i = 0; i <= s->ncat; i++) {
@@ -825,6 +883,47 @@ static void chart_draw_lines(chart_ctx *cc, const chart_spec *s, const chart_lay
         }
     }
     or_free(xy);
+}
+
+/* An axis that starts above zero is cut: two parallel slanted strokes
+ * across the foot of the y axis with paper between them. */
+static void chart_draw_break(chart_ctx *cc, const chart_layout *L)
+{
+    float x = L->pl, y = L->pb + 4.0f, hw = 3.0f, rise = 1.5f, gap = 2.5f;
+    const float band[] = {x - hw, y - rise, x + hw, y + rise, x + hw, y + rise + gap, x - hw, y - rise + gap};
+    chart_path(cc, band, 4, 0, true, true, chart_white, chart_white);
+    chart_line(cc, x - hw, y - rise, x + hw, y + rise, 0.8f, chart_ink);
+    chart_line(cc, x - hw, y - rise + gap, x + hw, y + rise + gap, 0.8f, chart_ink);
+}
+
+/* The reference line: dashed across the plot, its label above it at the
+ * right end (below it when the plot's top is too near), on paper. */
+static void chart_draw_ref(chart_ctx *cc, const chart_spec *s, const chart_layout *L)
+{
+    double eps = 1e-9 * (L->hi - L->lo);
+    if (s->ref_value < L->lo - eps || s->ref_value > L->hi + eps) {
+        diag_warn(cc->d, cc->where, 0, "chart: the reference line at %g is outside the y axis range %g..%g "
+                  "and is not drawn", s->ref_value, L->lo, L->hi);
+        return;
+    }
+    float y = chart_ymap(L, s->ref_value);
+    chart_dashed(cc, L->pl, y, L->pr, y, 0.9f, chart_ink, 3.0f);
+    if (!s->ref_label || !*s->ref_label)
+        return;
+    float tw = 0;
+    float size = chart_fit(cc, s->ref_label, CHART_LABEL_SIZE, CHART_LABEL_MIN, L->pr - L->pl - 4.0f, &tw);
+    if (cc->err)
+        return;
+    if (size == 0) {
+        cc->err = chart_too_small(cc, L, "the reference line label");
+        return;
+    }
+    float base = y + 1.5f + CHART_DESC * size;
+    if (base + CHART_ASC * size > L->pt)
+        base = y - 1.5f - CHART_ASC * size;
+    float left = L->pr - 2.0f - tw;
+    chart_rect(cc, left - 1.0f, base - CHART_DESC * size, tw + 2.0f, size, chart_white, 0, chart_white);
+    chart_text_at(cc, left, base, size, s->ref_label, chart_ink);
 }
 
 /* ---- the whole chart --------------------------------------------------- */
@@ -998,6 +1097,10 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
         float y0 = chart_ymap(&L, 0.0);
         chart_line(cc, L.pl, y0, L.pr, y0, 0.6f, chart_axis_color);
     }
+    if (L.lo > 1e-9 * (L.hi - L.lo))
+        chart_draw_break(cc, &L);
+    if (s->has_ref)
+        chart_draw_ref(cc, s, &L);
 
     if (!L.any_data) {
         float nw;
