@@ -642,6 +642,41 @@ static size_t chart_legend_flow(chart_ctx *cc, const chart_spec *s, const chart_
 
 /* ---- category labels --------------------------------------------------- */
 
+/* A category label may hold a line break: "1月\n2027年" is set on two
+ * lines, each centred under the band, so that long labels need not be
+ * thinned out.  Splits c into its first line (copied into l1) and the rest. */
+static const char *chart_cat_split(const char *c, char *l1, size_t n1)
+{
+    const char *nl = strchr(c, '\n');
+    size_t len = nl ? (size_t)(nl - c) : strlen(c);
+    if (len >= n1)
+        len = n1 - 1;
+    memcpy(l1, c, len);
+    l1[len] = '\0';
+    return nl ? nl + 1 : NULL;
+}
+
+/* Width of a category label's box: its widest line. */
+static float chart_cat_width(chart_ctx *cc, const char *c, float size)
+{
+    char l1[CHART_LABEL_BUF];
+    const char *l2 = chart_cat_split(c, l1, sizeof l1);
+    float w = chart_measure(cc, l1, size);
+    if (l2)
+        w = fmaxf(w, chart_measure(cc, l2, size));
+    return w;
+}
+
+static bool chart_cats_two_lines(const chart_spec *s)
+{
+    for (size_t i = 0; i < s->ncat; i++)
+        if (s->categories[i] && strchr(s->categories[i], '\n'))
+            return true;
+    return false;
+}
+
+#define CHART_CAT_LEAD 1.15f   /* baseline distance of two-line labels, x size */
+
 /* Left edge of category label i (width lw) centred under its band, pushed
  * inside the box at the two ends. */
 static float chart_cat_left(const chart_layout *L, size_t i, float lw)
@@ -663,13 +698,14 @@ static int chart_cats_fit(chart_ctx *cc, const chart_spec *s, const chart_layout
     float maxw = L->br - L->bl - 2 * CHART_PAD;
     for (size_t i = 0; i < s->ncat; i += stride) {
         const char *c = chart_str(s->categories[i]);
-        float lw = chart_measure(cc, c, size);
+        float lw = chart_cat_width(cc, c, size);
         if (cc->err || lw > maxw)
             return 0;
         if (lw == 0)
             continue;
         float left = chart_cat_left(L, i, lw);
-        if (left < prev_right + CHART_GAP)
+        /* Half an em apart at least: closer labels read as one. */
+        if (left < prev_right + fmaxf(CHART_GAP, 0.5f * size))
             return 0;
         prev_right = left + lw;
     }
@@ -993,7 +1029,8 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
         xlab_base = cur + CHART_DESC * xlab_size;
         cur += xlab_size + 3.0f;
     }
-    L.cat_top = cur + CHART_LABEL_SIZE;
+    bool two_lines = chart_cats_two_lines(s);
+    L.cat_top = cur + CHART_LABEL_SIZE * (two_lines ? 1.0f + CHART_CAT_LEAD : 1.0f);
     /* The bottom tick label reaches half its size below the axis; category
      * labels start below that. */
     L.pb = L.cat_top + CHART_LABEL_SIZE / 2 + 1.0f;
@@ -1082,6 +1119,9 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
                       chart_ink);
     }
 
+    /* The reference line behind the data: a series crossing it stays whole. */
+    if (s->has_ref)
+        chart_draw_ref(cc, s, &L);
     if (s->type == CHART_BAR)
         chart_draw_bars(cc, s, &L, vsize);
     else if (s->type == CHART_STACKED_BAR)
@@ -1099,8 +1139,6 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
     }
     if (L.lo > 1e-9 * (L.hi - L.lo))
         chart_draw_break(cc, &L);
-    if (s->has_ref)
-        chart_draw_ref(cc, s, &L);
 
     if (!L.any_data) {
         float nw;
@@ -1114,8 +1152,17 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
     float cat_base = L.cat_top - CHART_ASC * L.cat_size;
     for (size_t i = 0; i < s->ncat; i += L.cat_stride) {
         const char *c = chart_str(s->categories[i]);
-        float lw = chart_measure(cc, c, L.cat_size);
-        chart_text_at(cc, chart_cat_left(&L, i, lw), cat_base, L.cat_size, c, chart_ink);
+        float lw = chart_cat_width(cc, c, L.cat_size);
+        float left = chart_cat_left(&L, i, lw);
+        char l1[CHART_LABEL_BUF];
+        const char *l2 = chart_cat_split(c, l1, sizeof l1);
+        float w1 = chart_measure(cc, l1, L.cat_size);
+        chart_text_at(cc, left + (lw - w1) / 2, cat_base, L.cat_size, l1, chart_ink);
+        if (l2) {
+            float w2 = chart_measure(cc, l2, L.cat_size);
+            chart_text_at(cc, left + (lw - w2) / 2, cat_base - CHART_CAT_LEAD * L.cat_size, L.cat_size, l2,
+                          chart_ink);
+        }
         /* With skipped labels, a tick shows which bar a label belongs to. */
         if (L.cat_stride > 1)
             chart_line(cc, chart_band_center(&L, i), L.pb, chart_band_center(&L, i),
