@@ -67,6 +67,9 @@ typedef struct chart_ctx {
     const char *where;
     diag *d;
     or_status err;
+    bool record;           /* keep the boxes of drawn text (for the reference label) */
+    float (*boxes)[4];     /* left, bottom, right, top */
+    size_t nboxes, boxes_cap;
 } chart_ctx;
 
 /* The box split into its parts, all in page coordinates. */
@@ -176,7 +179,33 @@ static void chart_text_at(chart_ctx *cc, float x, float baseline, float size,
     if (cc->text->draw(cc->text->ctx, cc->doc, cc->page, x, baseline, size, s, color) < 0) {
         diag_error(cc->d, cc->where, 0, "chart: cannot draw the text \"%s\"", s);
         cc->err = OR_ESYS;
+        return;
     }
+    if (!cc->record)
+        return;
+    float w = chart_measure(cc, s, size);
+    if (cc->err)
+        return;
+    if (or_grow(&cc->boxes, &cc->boxes_cap, cc->nboxes + 1, sizeof *cc->boxes) != 0) {
+        cc->err = diag_nomem(cc->d);
+        return;
+    }
+    float *b = cc->boxes[cc->nboxes++];
+    b[0] = x;
+    b[1] = baseline - CHART_DESC * size;
+    b[2] = x + w;
+    b[3] = baseline + CHART_ASC * size;
+}
+
+/* Does the box clear every text drawn so far by CHART_GAP? */
+static bool chart_box_free(const chart_ctx *cc, float l, float b, float r, float t)
+{
+    for (size_t i = 0; i < cc->nboxes; i++) {
+        const float *o = cc->boxes[i];
+        if (l < o[2] + CHART_GAP && o[0] < r + CHART_GAP && b < o[3] + CHART_GAP && o[1] < t + CHART_GAP)
+            return false;
+    }
+    return true;
 }
 
 /* Largest size in [min, max] (0.5 pt steps) at which s fits in avail.
@@ -932,34 +961,50 @@ static void chart_draw_break(chart_ctx *cc, const chart_layout *L)
     chart_line(cc, x - hw, y - rise + gap, x + hw, y + rise + gap, 0.8f, chart_ink);
 }
 
-/* The reference line: dashed across the plot, its label above it at the
- * right end (below it when the plot's top is too near), on paper. */
-static void chart_draw_ref(chart_ctx *cc, const chart_spec *s, const chart_layout *L)
+/* The reference line, dashed across the plot, behind the data.  Returns
+ * false when it lies outside the axis range (with a warning). */
+static bool chart_draw_ref_line(chart_ctx *cc, const chart_spec *s, const chart_layout *L)
 {
     double eps = 1e-9 * (L->hi - L->lo);
     if (s->ref_value < L->lo - eps || s->ref_value > L->hi + eps) {
         diag_warn(cc->d, cc->where, 0, "chart: the reference line at %g is outside the y axis range %g..%g "
                   "and is not drawn", s->ref_value, L->lo, L->hi);
-        return;
+        return false;
     }
     float y = chart_ymap(L, s->ref_value);
     chart_dashed(cc, L->pl, y, L->pr, y, 0.9f, chart_ink, 3.0f);
+    return true;
+}
+
+/* Its label, drawn last: just above the line at its right end, else below
+ * it, else at the left end, wherever it clears every other text and stays
+ * inside the plot.  With no such place the line stays unlabelled, with a
+ * warning (labels never overlap). */
+static void chart_draw_ref_label(chart_ctx *cc, const chart_spec *s, const chart_layout *L)
+{
     if (!s->ref_label || !*s->ref_label)
         return;
+    float y = chart_ymap(L, s->ref_value);
     float tw = 0;
     float size = chart_fit(cc, s->ref_label, CHART_LABEL_SIZE, CHART_LABEL_MIN, L->pr - L->pl - 4.0f, &tw);
     if (cc->err)
         return;
-    if (size == 0) {
-        cc->err = chart_too_small(cc, L, "the reference line label");
-        return;
+    if (size > 0) {
+        const float lefts[] = {L->pr - 2.0f - tw, L->pl + 4.0f, (L->pl + L->pr) / 2 - tw / 2};
+        const float bases[] = {y + 1.5f + CHART_DESC * size, y - 1.5f - CHART_ASC * size};
+        for (size_t i = 0; i < 3; i++)
+            for (size_t k = 0; k < 2; k++) {
+                float l = lefts[i], b = bases[k] - CHART_DESC * size, t = bases[k] + CHART_ASC * size;
+                if (b < L->pb || t > L->pt || l < L->pl || l + tw > L->pr)
+                    continue;
+                if (chart_box_free(cc, l, b, l + tw, t)) {
+                    chart_text_at(cc, l, bases[k], size, s->ref_label, chart_ink);
+                    return;
+                }
+            }
     }
-    float base = y + 1.5f + CHART_DESC * size;
-    if (base + CHART_ASC * size > L->pt)
-        base = y - 1.5f - CHART_ASC * size;
-    float left = L->pr - 2.0f - tw;
-    chart_rect(cc, left - 1.0f, base - CHART_DESC * size, tw + 2.0f, size, chart_white, 0, chart_white);
-    chart_text_at(cc, left, base, size, s->ref_label, chart_ink);
+    diag_warn(cc->d, cc->where, 0, "chart: no room for the reference line label \"%s\"; the line is drawn "
+              "without it", s->ref_label);
 }
 
 /* ---- the whole chart --------------------------------------------------- */
@@ -1119,9 +1164,10 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
                       chart_ink);
     }
 
-    /* The reference line behind the data: a series crossing it stays whole. */
-    if (s->has_ref)
-        chart_draw_ref(cc, s, &L);
+    /* The reference line behind the data: a series crossing it stays whole;
+     * its label comes last, clear of every other text. */
+    bool ref_drawn = s->has_ref && chart_draw_ref_line(cc, s, &L);
+    cc->record = ref_drawn && s->ref_label && *s->ref_label;
     if (s->type == CHART_BAR)
         chart_draw_bars(cc, s, &L, vsize);
     else if (s->type == CHART_STACKED_BAR)
@@ -1168,6 +1214,8 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
             chart_line(cc, chart_band_center(&L, i), L.pb, chart_band_center(&L, i),
                        L.pb - 2.0f, 0.6f, chart_axis_color);
     }
+    if (ref_drawn)
+        chart_draw_ref_label(cc, s, &L);
     if (xlab_size > 0) {
         /* Centred under the plot, pushed back inside the box if need be. */
         float xl = fminf((L.pl + L.pr) / 2 - xlab_w / 2, L.br - CHART_PAD - xlab_w);
@@ -1180,7 +1228,7 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
 or_status chart_draw(dl_doc *doc, size_t page, float x, float top, float w, float h,
                      const chart_spec *spec, const chart_text *text, const char *where, diag *d)
 {
-    chart_ctx cc = {doc, page, text, where, d, OR_OK};
+    chart_ctx cc = {doc, page, text, where, d, OR_OK, false, NULL, 0, 0};
     if (!doc || page >= doc->npages || !text || !text->measure || !text->draw) {
         diag_error(d, where, 0, "chart: no page or text functions to draw with");
         return OR_EINPUT;
@@ -1196,6 +1244,7 @@ or_status chart_draw(dl_doc *doc, size_t page, float x, float top, float w, floa
      * arena already holds stay there until dl_doc_free, harmlessly. */
     size_t saved = doc->pages[page].nops;
     st = chart_run(&cc, x, top, w, h, spec);
+    or_free(cc.boxes);
     if (st != OR_OK)
         doc->pages[page].nops = saved;
     return st;

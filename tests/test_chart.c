@@ -999,6 +999,12 @@ static void test_random_specs(void **state)
             s.has_max = true;
             s.y_max = kind == 1 ? 100.0 : 50.0;
         }
+        if (rnd(3) == 0) {
+            /* A requirement line inside the data's usual range, labelled. */
+            s.has_ref = true;
+            s.ref_value = kind == 1 ? 99.5 : kind == 4 ? 5e8 : 3.0;
+            s.ref_label = rnd(2) ? "要求" : "合同要求 ≥ 99.5%";
+        }
         float w = 60.0f + (float)rnd(500), h = 40.0f + (float)rnd(300);
         or_status st = fx_draw(f, &s, w, h);
         if (getenv("CHART_FUZZ_LOG"))
