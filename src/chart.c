@@ -29,18 +29,28 @@
 #define CHART_LABEL_BUF  160
 #define CHART_MAX_UNIT   64
 
-/* Lightness alternates dark / light / middle / darkest so that neighbouring
- * series stay apart when printed in greyscale (luma 0.28, 0.80, 0.54, 0.16,
- * then 0.67, 0.41); hues stay apart for colour printing. */
-static const dl_color chart_palette[] = {
-    {0.122f, 0.306f, 0.545f},   /* navy */
-    {0.980f, 0.780f, 0.500f},   /* light orange */
-    {0.360f, 0.600f, 0.400f},   /* green */
-    {0.450f, 0.080f, 0.100f},   /* dark red */
-    {0.600f, 0.680f, 0.800f},   /* grey blue */
-    {0.560f, 0.380f, 0.300f},   /* brown */
+/* Bar fills go from dark to light in series order, so that a severity
+ * order (first = most severe) prints as darkest .. lightest; grey levels
+ * 0.16, 0.43, 0.66, 0.88 (chart_grey), at least 0.2 apart.  Fewer series
+ * take levels spread over the range.  Every bar has a dark outline, so the
+ * lightest fill still stands out from the paper and the grid. */
+static const dl_color chart_fills[] = {
+    {0.400f, 0.050f, 0.080f},   /* dark red */
+    {0.800f, 0.300f, 0.150f},   /* orange red */
+    {0.930f, 0.600f, 0.300f},   /* amber */
+    {0.980f, 0.880f, 0.620f},   /* pale yellow */
 };
-#define CHART_NCOLORS (sizeof chart_palette / sizeof chart_palette[0])
+#define CHART_NFILLS (sizeof chart_fills / sizeof chart_fills[0])
+
+/* Lines must stay dark enough to read as a line on white: grey 0.20, 0.50,
+ * 0.35, 0.60; the marker shapes tell them apart. */
+static const dl_color chart_lines[] = {
+    {0.100f, 0.200f, 0.450f},   /* navy */
+    {0.850f, 0.400f, 0.100f},   /* orange */
+    {0.200f, 0.450f, 0.200f},   /* green */
+    {0.550f, 0.600f, 0.750f},   /* grey blue */
+};
+#define CHART_NLINES (sizeof chart_lines / sizeof chart_lines[0])
 
 static const dl_color chart_ink = {0.15f, 0.15f, 0.15f};
 static const dl_color chart_axis_color = {0.35f, 0.35f, 0.35f};
@@ -57,6 +67,9 @@ typedef struct chart_ctx {
     const char *where;
     diag *d;
     or_status err;
+    bool record;           /* keep the boxes of drawn text (for the reference label) */
+    float (*boxes)[4];     /* left, bottom, right, top */
+    size_t nboxes, boxes_cap;
 } chart_ctx;
 
 /* The box split into its parts, all in page coordinates. */
@@ -94,14 +107,25 @@ static bool chart_is_int(double v)
     return fabs(v - nearbyint(v)) < 1e-9 * fmax(1.0, fabs(v));
 }
 
-static float chart_luma(dl_color c)
+
+float chart_grey(dl_color c)
 {
-    return 0.2126f * c.r + 0.7152f * c.g + 0.0722f * c.b;
+    return 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
 }
 
-static dl_color chart_series_color(size_t s)
+dl_color chart_fill_color(size_t i, size_t nseries, bool *hatched)
 {
-    return chart_palette[s % CHART_NCOLORS];
+    /* Levels for 1, 2 and 3 series spread over the four. */
+    static const unsigned char spread[3][3] = {{1, 0, 0}, {0, 2, 0}, {0, 1, 3}};
+    size_t level = nseries >= 1 && nseries <= 3 && i < nseries ? spread[nseries - 1][i] : i % CHART_NFILLS;
+    if (hatched)
+        *hatched = (i / CHART_NFILLS) % 2 == 1;
+    return chart_fills[level];
+}
+
+dl_color chart_line_color(size_t i)
+{
+    return chart_lines[i % CHART_NLINES];
 }
 
 static float chart_ymap(const chart_layout *L, double v)
@@ -155,7 +179,33 @@ static void chart_text_at(chart_ctx *cc, float x, float baseline, float size,
     if (cc->text->draw(cc->text->ctx, cc->doc, cc->page, x, baseline, size, s, color) < 0) {
         diag_error(cc->d, cc->where, 0, "chart: cannot draw the text \"%s\"", s);
         cc->err = OR_ESYS;
+        return;
     }
+    if (!cc->record)
+        return;
+    float w = chart_measure(cc, s, size);
+    if (cc->err)
+        return;
+    if (or_grow(&cc->boxes, &cc->boxes_cap, cc->nboxes + 1, sizeof *cc->boxes) != 0) {
+        cc->err = diag_nomem(cc->d);
+        return;
+    }
+    float *b = cc->boxes[cc->nboxes++];
+    b[0] = x;
+    b[1] = baseline - CHART_DESC * size;
+    b[2] = x + w;
+    b[3] = baseline + CHART_ASC * size;
+}
+
+/* Does the box clear every text drawn so far by CHART_GAP? */
+static bool chart_box_free(const chart_ctx *cc, float l, float b, float r, float t)
+{
+    for (size_t i = 0; i < cc->nboxes; i++) {
+        const float *o = cc->boxes[i];
+        if (l < o[2] + CHART_GAP && o[0] < r + CHART_GAP && b < o[3] + CHART_GAP && o[1] < t + CHART_GAP)
+            return false;
+    }
+    return true;
 }
 
 /* Largest size in [min, max] (0.5 pt steps) at which s fits in avail.
@@ -193,6 +243,14 @@ static void chart_line(chart_ctx *cc, float x1, float y1, float x2, float y2, fl
     chart_push(cc, &op);
 }
 
+static void chart_dashed(chart_ctx *cc, float x1, float y1, float x2, float y2, float width,
+                         dl_color color, float dash)
+{
+    dl_op op = {.kind = DL_LINE};
+    op.u.line = (dl_line){x1, y1, x2, y2, width, color, dash};
+    chart_push(cc, &op);
+}
+
 static void chart_rect(chart_ctx *cc, float x, float y, float w, float h, dl_color fill,
                        float stroke_width, dl_color stroke)
 {
@@ -207,6 +265,27 @@ static void chart_path(chart_ctx *cc, const float *xy, size_t n, float width, bo
     dl_op op = {.kind = DL_PATH};
     op.u.path = (dl_path){xy, n, width, closed, fill, stroke, fill_color};
     chart_push(cc, &op);
+}
+
+/* One bar or stack segment of series j: its fill, hatched from the fifth
+ * series on (45 degree lines 3 pt apart, white over dark fills, ink over
+ * light ones), and a thin dark outline. */
+static void chart_bar_rect(chart_ctx *cc, float x, float y, float w, float h, size_t j,
+                           size_t nseries)
+{
+    bool hatched;
+    dl_color c = chart_fill_color(j, nseries, &hatched);
+    chart_rect(cc, x, y, w, h, c, 0, c);
+    if (hatched) {
+        dl_color hc = chart_grey(c) < 0.5f ? chart_white : chart_ink;
+        for (float k = x - (y + h) + 1.5f; k < x + w - y; k += 3.0f) {
+            float x0 = fmaxf(x, y + k), x1 = fminf(x + w, y + h + k);
+            if (x1 - x0 > 0.05f)
+                chart_line(cc, x0, x0 - k, x1, x1 - k, 0.5f, hc);
+        }
+    }
+    const float box[] = {x, y, x + w, y, x + w, y + h, x, y + h};
+    chart_path(cc, box, 4, 0.5f, true, false, chart_ink, chart_ink);
 }
 
 /* Point markers differ in shape as well as colour, so that line series stay
@@ -245,7 +324,7 @@ static void chart_marker(chart_ctx *cc, size_t series, float x, float y, float r
         break;
     }
     }
-    dl_color c = chart_series_color(series);
+    dl_color c = chart_line_color(series);
     bool hollow = (series / 4) % 2 == 1;
     chart_path(cc, xy, n, 0.8f, true, true, c, hollow ? chart_white : c);
 }
@@ -354,6 +433,12 @@ static size_t chart_axis_pick(const chart_spec *s, double min_frac, double *lo, 
     if (bars) {
         dd.dmin = fmin(dd.dmin, 0.0);
         dd.dmax = fmax(dd.dmax, 0.0);
+    }
+    if (s->has_ref && isfinite(s->ref_value)) {
+        /* An automatic end reaches the reference line; with no data the
+         * line alone decides the range. */
+        dd.dmin = dd.any || bars ? fmin(dd.dmin, s->ref_value) : s->ref_value;
+        dd.dmax = dd.any || bars ? fmax(dd.dmax, s->ref_value) : s->ref_value;
     }
     double a = s->has_min ? s->y_min : dd.dmin;
     double b = s->has_max ? s->y_max : dd.dmax;
@@ -493,6 +578,11 @@ static or_status chart_check(chart_ctx *cc, const chart_spec *s, float w, float 
             diag_error(cc->d, wh, 0, "chart: y axis limits must be finite numbers");
         return OR_EINPUT;
     }
+    if (s->has_ref && (!isfinite(s->ref_value) || fabs(s->ref_value) > CHART_MAX_ABS)) {
+        diag_error(cc->d, wh, 0, "chart: reference line value %g cannot be charted (expected a finite number)",
+                   s->ref_value);
+        return OR_EINPUT;
+    }
     if (s->unit && strlen(s->unit) > CHART_MAX_UNIT) {
         diag_error(cc->d, wh, 0, "chart: unit \"%.20s...\" is too long", s->unit);
         return OR_EINPUT;
@@ -560,13 +650,12 @@ static size_t chart_legend_flow(chart_ctx *cc, const chart_spec *s, const chart_
             float base = top - (float)rows * lg->row_h - CHART_ASC * lg->size;
             float mid = base + (CHART_ASC - CHART_DESC) / 2 * lg->size;
             for (size_t k = j; k < end; k++) {
-                dl_color c = chart_series_color(k);
                 if (s->type == CHART_LINE) {
-                    chart_line(cc, x, mid, x + lg->swatch, mid, 1.5f, c);
+                    chart_line(cc, x, mid, x + lg->swatch, mid, 1.5f, chart_line_color(k));
                     chart_marker(cc, k, x + lg->swatch / 2, mid, 2.5f);
                 } else {
                     float q = lg->size * 0.8f;
-                    chart_rect(cc, x + (lg->swatch - q) / 2, mid - q / 2, q, q, c, 0, c);
+                    chart_bar_rect(cc, x + (lg->swatch - q) / 2, mid - q / 2, q, q, k, s->nseries);
                 }
                 char nb[32];
                 const char *name = chart_series_name(s, k, nb, sizeof nb);
@@ -581,6 +670,41 @@ static size_t chart_legend_flow(chart_ctx *cc, const chart_spec *s, const chart_
 }
 
 /* ---- category labels --------------------------------------------------- */
+
+/* A category label may hold a line break: "1月\n2027年" is set on two
+ * lines, each centred under the band, so that long labels need not be
+ * thinned out.  Splits c into its first line (copied into l1) and the rest. */
+static const char *chart_cat_split(const char *c, char *l1, size_t n1)
+{
+    const char *nl = strchr(c, '\n');
+    size_t len = nl ? (size_t)(nl - c) : strlen(c);
+    if (len >= n1)
+        len = n1 - 1;
+    memcpy(l1, c, len);
+    l1[len] = '\0';
+    return nl ? nl + 1 : NULL;
+}
+
+/* Width of a category label's box: its widest line. */
+static float chart_cat_width(chart_ctx *cc, const char *c, float size)
+{
+    char l1[CHART_LABEL_BUF];
+    const char *l2 = chart_cat_split(c, l1, sizeof l1);
+    float w = chart_measure(cc, l1, size);
+    if (l2)
+        w = fmaxf(w, chart_measure(cc, l2, size));
+    return w;
+}
+
+static bool chart_cats_two_lines(const chart_spec *s)
+{
+    for (size_t i = 0; i < s->ncat; i++)
+        if (s->categories[i] && strchr(s->categories[i], '\n'))
+            return true;
+    return false;
+}
+
+#define CHART_CAT_LEAD 1.15f   /* baseline distance of two-line labels, x size */
 
 /* Left edge of category label i (width lw) centred under its band, pushed
  * inside the box at the two ends. */
@@ -603,13 +727,14 @@ static int chart_cats_fit(chart_ctx *cc, const chart_spec *s, const chart_layout
     float maxw = L->br - L->bl - 2 * CHART_PAD;
     for (size_t i = 0; i < s->ncat; i += stride) {
         const char *c = chart_str(s->categories[i]);
-        float lw = chart_measure(cc, c, size);
+        float lw = chart_cat_width(cc, c, size);
         if (cc->err || lw > maxw)
             return 0;
         if (lw == 0)
             continue;
         float left = chart_cat_left(L, i, lw);
-        if (left < prev_right + CHART_GAP)
+        /* Half an em apart at least: closer labels read as one. */
+        if (left < prev_right + fmaxf(CHART_GAP, 0.5f * size))
             return 0;
         prev_right = left + lw;
     }
@@ -724,9 +849,8 @@ static void chart_draw_bars(chart_ctx *cc, const chart_spec *s, const chart_layo
             chart_bar_slot(L, s->nseries, i, j, &x, &bw, &slot);
             float y1 = chart_ymap(L, v);
             float lo = fminf(y0, y1), hi = fmaxf(y0, y1);
-            dl_color c = chart_series_color(j);
             if (hi - lo > 0)
-                chart_rect(cc, x, lo, bw, hi - lo, c, 0, c);
+                chart_bar_rect(cc, x, lo, bw, hi - lo, j, s->nseries);
             if (vsize > 0) {
                 float base;
                 bool down = y1 < y0;
@@ -765,16 +889,15 @@ static void chart_draw_stacked(chart_ctx *cc, const chart_spec *s, const chart_l
             float lo = fminf(ya, yb), hi = fmaxf(ya, yb);
             if (hi - lo <= 0)
                 continue;
-            dl_color c = chart_series_color(j);
-            /* A thin white edge keeps neighbouring segments apart when two
-             * colours print as similar greys. */
-            chart_rect(cc, x, lo, bw, hi - lo, c, 0.5f, chart_white);
+            dl_color c = chart_fill_color(j, s->nseries, NULL);
+            /* The dark outline keeps neighbouring segments apart. */
+            chart_bar_rect(cc, x, lo, bw, hi - lo, j, s->nseries);
             if (vsize > 0 && hi - lo >= vsize + 1.0f) {
                 chart_format(buf, sizeof buf, v, L->value_dec, s->unit);
                 float tw = chart_measure(cc, buf, vsize);
                 if (tw <= bw - 2.0f) {
                     float base = (lo + hi) / 2 - (CHART_ASC - CHART_DESC) / 2 * vsize;
-                    dl_color ink = chart_luma(c) < 0.5f ? chart_white : chart_ink;
+                    dl_color ink = chart_grey(c) < 0.5f ? chart_white : chart_ink;
                     chart_text_at(cc, x + bw / 2 - tw / 2, base, vsize, buf, ink);
                 }
             }
@@ -803,7 +926,7 @@ static void chart_draw_lines(chart_ctx *cc, const chart_spec *s, const chart_lay
         return;
     }
     for (size_t j = 0; j < s->nseries && !cc->err; j++) {
-        dl_color c = chart_series_color(j);
+        dl_color c = chart_line_color(j);
         /* Runs of consecutive values; NAN breaks the line. */
         size_t n = 0;
         for (size_t i = 0; i <= s->ncat; i++) {
@@ -825,6 +948,63 @@ static void chart_draw_lines(chart_ctx *cc, const chart_spec *s, const chart_lay
         }
     }
     or_free(xy);
+}
+
+/* An axis that starts above zero is cut: two parallel slanted strokes
+ * across the foot of the y axis with paper between them. */
+static void chart_draw_break(chart_ctx *cc, const chart_layout *L)
+{
+    float x = L->pl, y = L->pb + 4.0f, hw = 3.0f, rise = 1.5f, gap = 2.5f;
+    const float band[] = {x - hw, y - rise, x + hw, y + rise, x + hw, y + rise + gap, x - hw, y - rise + gap};
+    chart_path(cc, band, 4, 0, true, true, chart_white, chart_white);
+    chart_line(cc, x - hw, y - rise, x + hw, y + rise, 0.8f, chart_ink);
+    chart_line(cc, x - hw, y - rise + gap, x + hw, y + rise + gap, 0.8f, chart_ink);
+}
+
+/* The reference line, dashed across the plot, behind the data.  Returns
+ * false when it lies outside the axis range (with a warning). */
+static bool chart_draw_ref_line(chart_ctx *cc, const chart_spec *s, const chart_layout *L)
+{
+    double eps = 1e-9 * (L->hi - L->lo);
+    if (s->ref_value < L->lo - eps || s->ref_value > L->hi + eps) {
+        diag_warn(cc->d, cc->where, 0, "chart: the reference line at %g is outside the y axis range %g..%g "
+                  "and is not drawn", s->ref_value, L->lo, L->hi);
+        return false;
+    }
+    float y = chart_ymap(L, s->ref_value);
+    chart_dashed(cc, L->pl, y, L->pr, y, 0.9f, chart_ink, 3.0f);
+    return true;
+}
+
+/* Its label, drawn last: just above the line at its right end, else below
+ * it, else at the left end, wherever it clears every other text and stays
+ * inside the plot.  With no such place the line stays unlabelled, with a
+ * warning (labels never overlap). */
+static void chart_draw_ref_label(chart_ctx *cc, const chart_spec *s, const chart_layout *L)
+{
+    if (!s->ref_label || !*s->ref_label)
+        return;
+    float y = chart_ymap(L, s->ref_value);
+    float tw = 0;
+    float size = chart_fit(cc, s->ref_label, CHART_LABEL_SIZE, CHART_LABEL_MIN, L->pr - L->pl - 4.0f, &tw);
+    if (cc->err)
+        return;
+    if (size > 0) {
+        const float lefts[] = {L->pr - 2.0f - tw, L->pl + 4.0f, (L->pl + L->pr) / 2 - tw / 2};
+        const float bases[] = {y + 1.5f + CHART_DESC * size, y - 1.5f - CHART_ASC * size};
+        for (size_t i = 0; i < 3; i++)
+            for (size_t k = 0; k < 2; k++) {
+                float l = lefts[i], b = bases[k] - CHART_DESC * size, t = bases[k] + CHART_ASC * size;
+                if (b < L->pb || t > L->pt || l < L->pl || l + tw > L->pr)
+                    continue;
+                if (chart_box_free(cc, l, b, l + tw, t)) {
+                    chart_text_at(cc, l, bases[k], size, s->ref_label, chart_ink);
+                    return;
+                }
+            }
+    }
+    diag_warn(cc->d, cc->where, 0, "chart: no room for the reference line label \"%s\"; the line is drawn "
+              "without it", s->ref_label);
 }
 
 /* ---- the whole chart --------------------------------------------------- */
@@ -894,7 +1074,8 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
         xlab_base = cur + CHART_DESC * xlab_size;
         cur += xlab_size + 3.0f;
     }
-    L.cat_top = cur + CHART_LABEL_SIZE;
+    bool two_lines = chart_cats_two_lines(s);
+    L.cat_top = cur + CHART_LABEL_SIZE * (two_lines ? 1.0f + CHART_CAT_LEAD : 1.0f);
     /* The bottom tick label reaches half its size below the axis; category
      * labels start below that. */
     L.pb = L.cat_top + CHART_LABEL_SIZE / 2 + 1.0f;
@@ -983,6 +1164,10 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
                       chart_ink);
     }
 
+    /* The reference line behind the data: a series crossing it stays whole;
+     * its label comes last, clear of every other text. */
+    bool ref_drawn = s->has_ref && chart_draw_ref_line(cc, s, &L);
+    cc->record = ref_drawn && s->ref_label && *s->ref_label;
     if (s->type == CHART_BAR)
         chart_draw_bars(cc, s, &L, vsize);
     else if (s->type == CHART_STACKED_BAR)
@@ -998,6 +1183,8 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
         float y0 = chart_ymap(&L, 0.0);
         chart_line(cc, L.pl, y0, L.pr, y0, 0.6f, chart_axis_color);
     }
+    if (L.lo > 1e-9 * (L.hi - L.lo))
+        chart_draw_break(cc, &L);
 
     if (!L.any_data) {
         float nw;
@@ -1011,13 +1198,24 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
     float cat_base = L.cat_top - CHART_ASC * L.cat_size;
     for (size_t i = 0; i < s->ncat; i += L.cat_stride) {
         const char *c = chart_str(s->categories[i]);
-        float lw = chart_measure(cc, c, L.cat_size);
-        chart_text_at(cc, chart_cat_left(&L, i, lw), cat_base, L.cat_size, c, chart_ink);
+        float lw = chart_cat_width(cc, c, L.cat_size);
+        float left = chart_cat_left(&L, i, lw);
+        char l1[CHART_LABEL_BUF];
+        const char *l2 = chart_cat_split(c, l1, sizeof l1);
+        float w1 = chart_measure(cc, l1, L.cat_size);
+        chart_text_at(cc, left + (lw - w1) / 2, cat_base, L.cat_size, l1, chart_ink);
+        if (l2) {
+            float w2 = chart_measure(cc, l2, L.cat_size);
+            chart_text_at(cc, left + (lw - w2) / 2, cat_base - CHART_CAT_LEAD * L.cat_size, L.cat_size, l2,
+                          chart_ink);
+        }
         /* With skipped labels, a tick shows which bar a label belongs to. */
         if (L.cat_stride > 1)
             chart_line(cc, chart_band_center(&L, i), L.pb, chart_band_center(&L, i),
                        L.pb - 2.0f, 0.6f, chart_axis_color);
     }
+    if (ref_drawn)
+        chart_draw_ref_label(cc, s, &L);
     if (xlab_size > 0) {
         /* Centred under the plot, pushed back inside the box if need be. */
         float xl = fminf((L.pl + L.pr) / 2 - xlab_w / 2, L.br - CHART_PAD - xlab_w);
@@ -1030,7 +1228,7 @@ static or_status chart_run(chart_ctx *cc, float x, float top, float w, float h,
 or_status chart_draw(dl_doc *doc, size_t page, float x, float top, float w, float h,
                      const chart_spec *spec, const chart_text *text, const char *where, diag *d)
 {
-    chart_ctx cc = {doc, page, text, where, d, OR_OK};
+    chart_ctx cc = {doc, page, text, where, d, OR_OK, false, NULL, 0, 0};
     if (!doc || page >= doc->npages || !text || !text->measure || !text->draw) {
         diag_error(d, where, 0, "chart: no page or text functions to draw with");
         return OR_EINPUT;
@@ -1046,6 +1244,7 @@ or_status chart_draw(dl_doc *doc, size_t page, float x, float top, float w, floa
      * arena already holds stay there until dl_doc_free, harmlessly. */
     size_t saved = doc->pages[page].nops;
     st = chart_run(&cc, x, top, w, h, spec);
+    or_free(cc.boxes);
     if (st != OR_OK)
         doc->pages[page].nops = saved;
     return st;

@@ -7,6 +7,12 @@
  * one box, using only DL_LINE, DL_RECT and DL_PATH plus text placed through
  * the caller's callbacks (the caller owns fonts and shaping).
  *
+ * Printed in black and white: series fills go from dark to light in the
+ * order given (put the most severe first), with a dark outline so that the
+ * lightest stays visible against the paper and the grid; from the fifth
+ * series on the fills repeat hatched.  Line series differ by marker shape.
+ * An axis that does not start at zero carries a break mark at its foot.
+ *
  * Ownership: the spec and its arrays are only read during the call; every
  * string and point array pushed is copied into the dl_doc (dl_push). */
 #ifndef OR_CHART_H
@@ -39,6 +45,10 @@ typedef struct chart_spec {
     int decimals;                       /* tick and value label decimals (0..10); -1 = automatic:
                                            from the tick step, and for values the
                                            fewest (<= 3) that show each exactly */
+    bool has_ref;                       /* a reference line (a requirement, a target) */
+    double ref_value;                   /* drawn dashed across the plot at this value;
+                                           an automatic axis range includes it */
+    const char *ref_label;              /* written above the line at its right end; may be NULL */
 } chart_spec;
 
 /* Text goes through the caller, who owns fonts: measure returns the width in
@@ -74,5 +84,15 @@ or_status chart_draw(dl_doc *doc, size_t page, float x, float top, float w, floa
  * decimals; returns the number of ticks (multiples of step in [lo, hi]), or
  * 0 when the spec is impossible (no data arrays, y_min >= y_max). */
 size_t chart_axis(const chart_spec *spec, double *lo, double *hi, double *step, int *decimals);
+
+/* The fill of series i of nseries in a bar or stacked chart, and whether it
+ * is hatched; the stroke colour of series i in a line chart.  Exposed for
+ * tests and legends drawn elsewhere. */
+dl_color chart_fill_color(size_t i, size_t nseries, bool *hatched);
+dl_color chart_line_color(size_t i);
+
+/* Grey level of a colour as a printer or pdftoppm -gray makes it
+ * (0.299 R + 0.587 G + 0.114 B), 0 black .. 1 white. */
+float chart_grey(dl_color c);
 
 #endif

@@ -53,7 +53,7 @@ static const doc_element doc_elements[] = {
     {"seal", "@block", "label:s size:len align:enum(left|center|right)", false},
     {"image", "@block", "src:s width:len height:len align:enum(left|center|right) caption:s", false},
     {"chart", "@block", "type:enum(bar|stacked|line) title:s width:len height:len y-min:num y-max:num "
-     "unit:s x-label:s y-label:s decimals:int", false},
+     "unit:s x-label:s y-label:s decimals:int ref:num ref-label:s caption:s", false},
     {"c", "chart", "", true},
     {"series", "chart", "name:s values:nums", false},
     {"page-break", "@block", "", false},

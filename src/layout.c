@@ -91,6 +91,7 @@ typedef struct lay {
     size_t cover_pages;
 
     int hnum[4];
+    int nfig;            /* figures numbered so far in this document or part */
     lay_style *styles;
     size_t nstyles, styles_cap;
 
@@ -1151,13 +1152,56 @@ typedef struct lay_chart_ctx {
     lay *L;
 } lay_chart_ctx;
 
+/* The width as lay_text_at draws it: after line breaking, which adds the
+ * CJK-Latin spaces (12月 is wider drawn than its glyphs' advances; the
+ * bare sum made neighbouring category labels collide). */
 static float lay_chart_measure(void *ctx, const char *utf8, float size)
 {
     lay *L = ((lay_chart_ctx *)ctx)->L;
     lay_font f = lay_body_font(L);
     f.family = L->fam_song;
     f.size = size;
-    return lay_measure(L, utf8, &f);
+    lay_text t = {.keep_spaces = true};
+    float w = -1.0f;
+    if (lay_put_str(L, &t, utf8, &f, 0) == OR_OK && lay_break(L, &t, 1e6f, 0, 0, TB_LEFT, 0) == OR_OK)
+        w = t.tb.nlines > 0 ? t.tb.lines[0].width : 0.0f;
+    lay_text_free(&t);
+    return w;
+}
+
+/* A figure caption under a chart: "图 N　text", N counting the figures of
+ * the document (or part), centred, wrapping when long.  With draw false
+ * only returns the height through *h. */
+static or_status lay_figure_caption(lay *L, const char *caption, int num, long line, bool draw, float *h)
+{
+    lay_font f = lay_body_font(L);
+    f.bold = true;
+    f.family = L->fam_hei;
+    f.size = L->body_size * 0.9f;
+    float line_h = f.size * 1.5f;
+    char text[1024];
+    int len = snprintf(text, sizeof text, "图 %d\xe3\x80\x80%s", num, caption);
+    if (len < 0 || (size_t)len >= sizeof text) {
+        diag_error(L->d, L->path, line, "a chart caption of %zu bytes (expected at most %zu)", strlen(caption),
+                   sizeof text - 16);
+        return OR_EINPUT;
+    }
+    lay_text t = {0};
+    t.line_h = line_h;
+    or_status st = lay_put_str(L, &t, text, &f, line);
+    if (st == OR_OK)
+        st = lay_break(L, &t, L->body_w, 0, 0, TB_CENTER, 0);
+    if (st == OR_OK)
+        *h = (float)t.tb.nlines * line_h + 4.0f;
+    for (size_t i = 0; draw && st == OR_OK && i < t.tb.nlines; i++) {
+        float size = t.tb.lines[i].max_size;
+        st = lay_draw_line(L, (size_t)L->page, &t, i, L->m_left, L->y + line_h - size * 0.86f, size);
+        L->y += line_h;
+    }
+    if (draw && st == OR_OK)
+        L->y += 4.0f;
+    lay_text_free(&t);
+    return st;
 }
 
 static int lay_chart_draw(void *ctx, dl_doc *doc, size_t page, float x, float y, float size, const char *utf8,
@@ -1247,7 +1291,11 @@ static or_status lay_chart(lay *L, xmlNodePtr n)
             .has_min = doc_attr(n, "y-min") != NULL, .has_max = doc_attr(n, "y-max") != NULL,
             .y_min = doc_attr_number(n, "y-min", 0), .y_max = doc_attr_number(n, "y-max", 0),
             .decimals = doc_attr_int(n, "decimals", -1),
+            .has_ref = doc_attr(n, "ref") != NULL, .ref_value = doc_attr_number(n, "ref", 0),
+            .ref_label = doc_attr(n, "ref-label"),
         };
+        const char *caption = doc_attr(n, "caption");
+        float cap_h = 0;
         float w = doc_attr_length(n, "width", L->body_size, L->body_w, L->body_w);
         float h = doc_attr_length(n, "height", L->body_size, L->body_w, MM(70));
         if (w > L->body_w + 0.5f || h > lay_bottom(L) - L->m_top) {
@@ -1256,8 +1304,10 @@ static or_status lay_chart(lay *L, xmlNodePtr n)
                        (lay_bottom(L) - L->m_top) * 25.4 / 72);
             st = OR_EINPUT;
         }
+        if (st == OR_OK && caption)
+            st = lay_figure_caption(L, caption, L->nfig + 1, doc_line(n), false, &cap_h);
         if (st == OR_OK)
-            st = lay_need(L, h + 8);
+            st = lay_need(L, h + 8 + cap_h);
         if (st == OR_OK) {
             lay_chart_ctx ctx = {L};
             chart_text text = {lay_chart_measure, lay_chart_draw, &ctx};
@@ -1265,6 +1315,10 @@ static or_status lay_chart(lay *L, xmlNodePtr n)
             st = chart_draw(L->dl, (size_t)L->page, x, lay_pdf_y(L, L->y + 4), w, h, &spec, &text, where, L->d);
             L->y += h + 8;
             L->fresh = false;
+        }
+        if (st == OR_OK && caption) {
+            L->nfig++;
+            st = lay_figure_caption(L, caption, L->nfig, doc_line(n), true, &cap_h);
         }
     }
     for (size_t i = 0; i < ncat; i++)
@@ -1281,13 +1335,15 @@ typedef struct lay_mark {
     float y;
     bool fresh;
     int hnum[4];
+    int nfig;
 } lay_mark;
 
 static lay_mark lay_save(const lay *L)
 {
     lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
-                  L->nsections, L->page, L->y, L->fresh, {0}};
+                  L->nsections, L->page, L->y, L->fresh, {0}, 0};
     memcpy(m.hnum, L->hnum, sizeof m.hnum);
+    m.nfig = L->nfig;
     return m;
 }
 
@@ -1305,6 +1361,7 @@ static void lay_restore(lay *L, const lay_mark *m)
     L->y = m->y;
     L->fresh = m->fresh;
     memcpy(L->hnum, m->hnum, sizeof L->hnum);
+    L->nfig = m->nfig;
 }
 
 /* --- tables and forms -------------------------------------------------------- */
@@ -2831,6 +2888,7 @@ static or_status lay_part(lay *L, xmlNodePtr n)
     lay_text_free(&t);
     L->y += L->line_h;
     memset(L->hnum, 0, sizeof L->hnum);
+    L->nfig = 0;
     L->level_offset = 1;
     if (st == OR_OK)
         st = lay_blocks(L, n);
@@ -3046,6 +3104,7 @@ static or_status lay_prescan(lay *L, xmlNodePtr k)
         const char *title = doc_attr(k, "title");
         or_status st = lay_toc_add(L, 1, title ? title : "", 0);
         memset(L->hnum, 0, sizeof L->hnum);
+    L->nfig = 0;
         L->level_offset = 1;
         for (xmlNodePtr c = k->children; c && st == OR_OK; c = c->next)
             if (c->type == XML_ELEMENT_NODE)
@@ -3106,6 +3165,7 @@ static void lay_reset_pass(lay *L)
     L->cover_pages = 0;
     L->level_offset = 0;
     memset(L->hnum, 0, sizeof L->hnum);
+    L->nfig = 0;
 }
 
 /* Pass 0: keeps copies of <document> and its header, footer and page

@@ -470,8 +470,8 @@ static void test_line_gaps(void **state)
     size_t lines[8], nl = 0, markers = 0;
     for (size_t i = 0; i < p->nops; i++) {
         const dl_op *op = &p->ops[i];
-        if (op->kind != DL_PATH)
-            continue;
+        if (op->kind != DL_PATH || (op->u.path.closed && op->u.path.width <= 0))
+            continue;   /* the axis-break band is a closed path without stroke */
         if (op->u.path.closed)
             markers++;
         else if (nl < 8)
@@ -484,6 +484,306 @@ static void test_line_gaps(void **state)
     assert_int_equal(markers, 5 + 2 + 2);   /* points + one per legend entry */
     assert_non_null(find_text(f, "100.0%"));
     check_all(f, BW, BH);
+    fx_free(f);
+}
+
+/* ---- black and white printing ------------------------------------------- */
+
+static float grey_of(dl_color c)
+{
+    return 0.299f * c.r + 0.587f * c.g + 0.114f * c.b;
+}
+
+static bool same_color(dl_color a, dl_color b)
+{
+    return fabsf(a.r - b.r) < 1e-4f && fabsf(a.g - b.g) < 1e-4f && fabsf(a.b - b.b) < 1e-4f;
+}
+
+static void test_greyscale_series(void **state)
+{
+    (void)state;
+    /* Any two fills that are not told apart by hatching differ by 0.2 in
+     * grey; up to four series go from dark to light in order. */
+    for (size_t n = 1; n <= 8; n++) {
+        for (size_t i = 0; i < n; i++) {
+            bool hi;
+            float gi = grey_of(chart_fill_color(i, n, &hi));
+            assert_float_equal(gi, chart_grey(chart_fill_color(i, n, NULL)), 1e-6);
+            assert_true(gi < 0.9f);   /* never paper white */
+            for (size_t j = i + 1; j < n; j++) {
+                bool hj;
+                float gj = grey_of(chart_fill_color(j, n, &hj));
+                if (hi == hj && fabsf(gi - gj) < 0.2f)
+                    fail_msg("series %zu and %zu of %zu print as greys %.2f and %.2f", i, j, n, gi, gj);
+                if (n <= 4 && !(gj > gi + 0.2f))
+                    fail_msg("series %zu of %zu (grey %.2f) is not lighter than series %zu (%.2f)", j, n, gj, i, gi);
+            }
+        }
+    }
+    /* Line colours: dark enough to read as a line, apart by 0.1. */
+    for (size_t i = 0; i < 4; i++) {
+        assert_true(grey_of(chart_line_color(i)) <= 0.65f);
+        for (size_t j = i + 1; j < 4; j++)
+            assert_true(fabsf(grey_of(chart_line_color(i)) - grey_of(chart_line_color(j))) >= 0.1f);
+    }
+
+    /* A stacked chart of four levels: the drawn fills are the four greys in
+     * order, every segment carries a dark outline (the lightest stays
+     * visible against the paper and the light grid). */
+    const double l1[] = {1, 0, 2}, l2[] = {1, 1, 0}, l3[] = {2, 1, 1}, l4[] = {3, 2, 1};
+    chart_series se[] = {{"一级", l1}, {"二级", l2}, {"三级", l3}, {"四级", l4}};
+    chart_spec s = {.type = CHART_STACKED_BAR, .categories = months6, .ncat = 3, .series = se, .nseries = 4,
+                    .decimals = 0};
+    fx *f = fx_new();
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    const dl_page *p = &f->doc.pages[0];
+    size_t seen[4] = {0}, outlines = 0, rects = 0;
+    float grid = 1.0f;
+    for (size_t i = 0; i < p->nops; i++) {
+        const dl_op *op = &p->ops[i];
+        if (op->kind == DL_RECT && !same_color(op->u.rect.fill_color, (dl_color){1, 1, 1})) {
+            rects++;
+            bool found = false;
+            for (size_t j = 0; j < 4; j++)
+                if (same_color(op->u.rect.fill_color, chart_fill_color(j, 4, NULL))) {
+                    seen[j]++;
+                    found = true;
+                }
+            assert_true(found);
+        }
+        if (op->kind == DL_PATH && op->u.path.closed && !op->u.path.fill && op->u.path.npoints == 4
+            && op->u.path.width >= 0.5f && grey_of(op->u.path.stroke) < 0.3f)
+            outlines++;
+        if (op->kind == DL_LINE && op->u.line.y1 == op->u.line.y2 && op->u.line.width < 0.5f)
+            grid = fminf(grid, grey_of(op->u.line.color));
+    }
+    /* 10 non-empty segments + 4 legend swatches. */
+    assert_int_equal(rects, 14);
+    assert_int_equal(outlines, rects);
+    for (size_t j = 0; j < 4; j++)
+        assert_true(seen[j] >= 2);
+    assert_true(grid > 0.8f);   /* the grid is lighter than the outlines by far */
+    /* Value labels inside a segment contrast with it: white on the darkest. */
+    const rec *one = NULL;
+    for (size_t i = 0; i < f->text.n; i++)
+        if (strcmp(f->text.r[i].s, "2") == 0 && f->text.r[i].y < BTOP - BH / 2)
+            one = &f->text.r[i];
+    assert_non_null(one);
+    check_all(f, BW, BH);
+
+    /* Eight series: the second four are hatched (lines inside their bars). */
+    double v[8][3];
+    chart_series s8[8];
+    for (size_t j = 0; j < 8; j++) {
+        for (size_t i = 0; i < 3; i++)
+            v[j][i] = 1;
+        s8[j] = (chart_series){NULL, v[j]};
+    }
+    s.series = s8;
+    s.nseries = 8;
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    size_t slanted = 0;
+    for (size_t i = 0; i < p->nops; i++) {
+        const dl_op *op = &p->ops[i];
+        if (op->kind == DL_LINE && op->u.line.x1 != op->u.line.x2 && op->u.line.y1 != op->u.line.y2)
+            slanted++;
+    }
+    assert_true(slanted >= 4 * 3);
+    check_all(f, BW, BH);
+    fx_free(f);
+}
+
+/* The y axis line: the vertical line of width 0.8 (pl, pb)-(pl, pt). */
+static const dl_line *find_y_axis(const fx *f)
+{
+    const dl_page *p = &f->doc.pages[0];
+    for (size_t i = 0; i < p->nops; i++) {
+        const dl_op *op = &p->ops[i];
+        if (op->kind == DL_LINE && op->u.line.x1 == op->u.line.x2 && fabsf(op->u.line.width - 0.8f) < 1e-4f)
+            return &op->u.line;
+    }
+    return NULL;
+}
+
+/* Slanted strokes across the y axis near its foot. */
+static size_t count_break_strokes(const fx *f)
+{
+    const dl_line *ax = find_y_axis(f);
+    assert_non_null(ax);
+    float pb = fminf(ax->y1, ax->y2);
+    const dl_page *p = &f->doc.pages[0];
+    size_t n = 0;
+    for (size_t i = 0; i < p->nops; i++) {
+        const dl_op *op = &p->ops[i];
+        if (op->kind != DL_LINE)
+            continue;
+        const dl_line *l = &op->u.line;
+        if (l->x1 < ax->x1 && l->x2 > ax->x1 && l->y1 != l->y2 && fminf(l->y1, l->y2) >= pb
+            && fmaxf(l->y1, l->y2) <= pb + 12.0f)
+            n++;
+    }
+    return n;
+}
+
+static void test_axis_break(void **state)
+{
+    (void)state;
+    const double v[] = {96, 98.5, 99, 100, 97, 99.5};
+    chart_series se = {"完成率", v};
+    chart_spec s = {.type = CHART_BAR, .unit = "%", .categories = months6, .ncat = 6, .series = &se,
+                    .nseries = 1, .has_min = true, .y_min = 90, .has_max = true, .y_max = 100, .decimals = 0};
+    fx *f = fx_new();
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    assert_int_equal(count_break_strokes(f), 2);
+    check_all(f, BW, BH);
+    /* From zero: no break. */
+    s.has_min = false;
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    assert_int_equal(count_break_strokes(f), 0);
+    /* A line chart whose automatic axis starts above zero is cut too. */
+    s.type = CHART_LINE;
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    double lo, hi, step;
+    int dec;
+    assert_true(chart_axis(&s, &lo, &hi, &step, &dec) > 0);
+    assert_true(lo > 0);
+    assert_int_equal(count_break_strokes(f), 2);
+    check_all(f, BW, BH);
+    fx_free(f);
+}
+
+static const dl_line *find_dashed(const fx *f)
+{
+    const dl_page *p = &f->doc.pages[0];
+    for (size_t i = 0; i < p->nops; i++)
+        if (p->ops[i].kind == DL_LINE && p->ops[i].u.line.dash > 0)
+            return &p->ops[i].u.line;
+    return NULL;
+}
+
+static void test_reference_line(void **state)
+{
+    (void)state;
+    const double a[] = {99.9, 99.4, 97.7, 100, 99.95, 99.7};
+    const double b[] = {100, 99.6, 99.8, 99.6, 100, 99.2};
+    chart_series se[] = {{"核心系统", a}, {"外围系统", b}};
+    chart_spec s = {.type = CHART_LINE, .unit = "%", .categories = months6, .ncat = 6, .series = se,
+                    .nseries = 2, .has_min = true, .y_min = 97, .has_max = true, .y_max = 100, .decimals = 1,
+                    .has_ref = true, .ref_value = 99, .ref_label = "要求 99%"};
+    fx *f = fx_new();
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    const dl_line *ax = find_y_axis(f), *ref = find_dashed(f);
+    assert_non_null(ax);
+    assert_non_null(ref);
+    float pb = fminf(ax->y1, ax->y2), pt = fmaxf(ax->y1, ax->y2);
+    float want = pb + (99.0f - 97.0f) / 3.0f * (pt - pb);
+    assert_float_equal(ref->y1, want, 0.01);
+    assert_float_equal(ref->y2, want, 0.01);
+    assert_float_equal(fminf(ref->x1, ref->x2), ax->x1, 0.01);
+    assert_true(fmaxf(ref->x1, ref->x2) > ax->x1 + BW / 2);
+    /* Its label sits just above it, inside the plot's right end. */
+    const rec *lab = find_text(f, "要求 99%");
+    assert_non_null(lab);
+    assert_true(lab->y > want && lab->y - 0.12f * lab->size < want + 4.0f);
+    assert_true(lab->x + lab->w <= fmaxf(ref->x1, ref->x2) + 0.01f);
+    check_all(f, BW, BH);
+    /* The data is drawn over the line (drawn after it). */
+    const dl_page *p = &f->doc.pages[0];
+    size_t ref_i = 0, last_path = 0;
+    for (size_t i = 0; i < p->nops; i++) {
+        if (&p->ops[i].u.line == ref)
+            ref_i = i;
+        if (p->ops[i].kind == DL_PATH && !p->ops[i].u.path.closed)
+            last_path = i;
+    }
+    assert_true(last_path > ref_i);
+
+    /* Near the top the label goes under the line. */
+    s.ref_value = 99.9;
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    ref = find_dashed(f);
+    assert_non_null(ref);
+    lab = find_text(f, "要求 99%");
+    assert_non_null(lab);
+    assert_true(lab->y + 0.88f * lab->size < ref->y1);
+    check_all(f, BW, BH);
+
+    /* An automatic range reaches the line. */
+    const double c[] = {1, 3, 2, 0, 1, 2};
+    chart_series sc = {"事件", c};
+    chart_spec s2 = {.type = CHART_BAR, .categories = months6, .ncat = 6, .series = &sc, .nseries = 1,
+                     .decimals = -1, .has_ref = true, .ref_value = 10};
+    double lo, hi, step;
+    int dec;
+    assert_true(chart_axis(&s2, &lo, &hi, &step, &dec) > 0);
+    assert_true(lo == 0 && hi >= 10);
+    assert_int_equal(fx_draw(f, &s2, BW, BH), OR_OK);
+    assert_non_null(find_dashed(f));
+    check_all(f, BW, BH);
+
+    /* Outside a fixed range: a warning, no line; not a number: refused. */
+    s.ref_value = 95;
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_OK);
+    assert_null(find_dashed(f));
+    assert_non_null(strstr(fx_msg(f), "reference line at 95 is outside"));
+    s.ref_value = INFINITY;
+    assert_int_equal(fx_draw(f, &s, BW, BH), OR_EINPUT);
+    assert_non_null(strstr(fx_msg(f), "reference line value"));
+    fx_free(f);
+}
+
+/* Month labels as the reports write them: the year under the first month
+ * and under each January, or the year in every label on one line. */
+static void test_category_labels_never_collide(void **state)
+{
+    (void)state;
+    static char names[2][24][32];
+    const char *cats[2][24];
+    double v[24];
+    for (size_t i = 0; i < 24; i++) {
+        int month = (int)((i + 5) % 12) + 1, year = 2026 + (int)((i + 5) / 12);
+        if (i == 0 || month == 1)
+            snprintf(names[0][i], sizeof names[0][i], "%d月\n%d年", month, year);
+        else
+            snprintf(names[0][i], sizeof names[0][i], "%d月", month);
+        snprintf(names[1][i], sizeof names[1][i], "%d年%d月", year, month);
+        cats[0][i] = names[0][i];
+        cats[1][i] = names[1][i];
+        v[i] = (double)(i % 5);
+    }
+    chart_series se = {"事件", v};
+    const float widths[] = {BW, 300.0f, 200.0f};
+    fx *f = fx_new();
+    for (size_t form = 0; form < 2; form++)
+        for (size_t wi = 0; wi < 3; wi++)
+            for (size_t n = 1; n <= 24; n++) {
+                chart_spec s = {.type = CHART_BAR, .categories = cats[form], .ncat = n, .series = &se,
+                                .nseries = 1, .decimals = 0};
+                assert_int_equal(fx_draw(f, &s, widths[wi], BH), OR_OK);
+                /* Every text box apart from every other and inside the box. */
+                check_all(f, widths[wi], BH);
+                /* Category labels, found on the bottom rows: half an em
+                 * apart at least, and the first one always shown. */
+                const rec *row[48];
+                size_t nr = 0;
+                float foot = BTOP - BH + 30.0f;
+                for (size_t i = 0; i < f->text.n && nr < 48; i++)
+                    if (f->text.r[i].y < foot && strcmp(f->text.r[i].s, "事件") != 0
+                        && strchr(f->text.r[i].s, '\n') == NULL && strstr(f->text.r[i].s, "月"))
+                        row[nr++] = &f->text.r[i];
+                assert_true(nr >= 1);
+                for (size_t i = 1; i < nr; i++)
+                    if (row[i]->x < row[i - 1]->x + row[i - 1]->w + 0.5f * row[i]->size - 0.01f)
+                        fail_msg("n=%zu width %g: \"%s\" and \"%s\" are closer than half an em", n,
+                                 (double)widths[wi], row[i - 1]->s, row[i]->s);
+                if (form == 0) {
+                    /* The two lines of the first label: month above year. */
+                    const rec *m = find_text(f, "6月"), *y = find_text(f, "2026年");
+                    assert_non_null(m);
+                    assert_non_null(y);
+                    assert_true(y->y < m->y - m->size);
+                }
+            }
     fx_free(f);
 }
 
@@ -699,6 +999,12 @@ static void test_random_specs(void **state)
             s.has_max = true;
             s.y_max = kind == 1 ? 100.0 : 50.0;
         }
+        if (rnd(3) == 0) {
+            /* A requirement line inside the data's usual range, labelled. */
+            s.has_ref = true;
+            s.ref_value = kind == 1 ? 99.5 : kind == 4 ? 5e8 : 3.0;
+            s.ref_label = rnd(2) ? "要求" : "合同要求 ≥ 99.5%";
+        }
         float w = 60.0f + (float)rnd(500), h = 40.0f + (float)rnd(300);
         or_status st = fx_draw(f, &s, w, h);
         if (getenv("CHART_FUZZ_LOG"))
@@ -835,6 +1141,10 @@ int main(void)
         cmocka_unit_test(test_grouped_legend),
         cmocka_unit_test(test_stacked_totals),
         cmocka_unit_test(test_line_gaps),
+        cmocka_unit_test(test_greyscale_series),
+        cmocka_unit_test(test_axis_break),
+        cmocka_unit_test(test_reference_line),
+        cmocka_unit_test(test_category_labels_never_collide),
         cmocka_unit_test(test_category_labels_shrink_then_skip),
         cmocka_unit_test(test_many_series_legend_wraps),
         cmocka_unit_test(test_edge_data),

@@ -379,3 +379,29 @@ if long_doc span-pair; then
     tokens span-pair J 3 100; tokens span-pair K 3 100; tokens span-pair I 3 4
     continued_pages span-pair '[JK][0-9][0-9][0-9]' 丙栏 '续' 2
 fi
+
+# Charts: category labels as drawn (CJK-Latin spaces included) never touch,
+# read back from the PDF's word boxes; 图 N captions numbered in order under
+# their charts; the requirement line's label printed.
+if "$BIN" typeset -q "$D/chart-months.xml" -o "$T/chart-months.pdf" 2>"$T/chart-months.err"; then
+    pass "chart-months renders"
+    pdftotext -bbox "$T/chart-months.pdf" - 2>/dev/null | awk -F'"' '
+        /<word / { n++; x0[n] = $2; y0[n] = $4; x1[n] = $6; y1[n] = $8; s = $9; sub(/^>/, "", s); sub(/<.*/, "", s); w[n] = s }
+        END {
+            bad = 0
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+                if (x0[i] < x1[j] - 0.3 && x0[j] < x1[i] - 0.3 && y0[i] < y1[j] - 0.3 && y0[j] < y1[i] - 0.3) {
+                    printf "%s (%.1f,%.1f) and %s (%.1f,%.1f) overlap; ", w[i], x0[i], y0[i], w[j], x0[j], y0[j]; bad++
+                }
+            if (n < 60) printf "only %d words read", n
+            exit (bad > 0 || n < 60)
+        }' > "$T/chart-overlap.txt"
+    if [ $? = 0 ]; then pass "chart-months: no two words overlap"; else fail "chart-months: overlapping words" "$(cut -c1-400 "$T/chart-overlap.txt")"; fi
+    flat=$(pdftotext "$T/chart-months.pdf" - 2>/dev/null | tr -d ' \n\f')
+    case "$flat" in
+        *要求99%*图1*可用率*图2*数量*) pass "chart-months: 图 1 and 图 2 under their charts, requirement label" ;;
+        *) fail "chart-months: captions" "$flat" ;;
+    esac
+else
+    fail "chart-months renders" "$(cat "$T/chart-months.err")"
+fi
