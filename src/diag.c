@@ -54,6 +54,13 @@ void diag_error(diag *d, const char *file, long line, const char *fmt, ...)
     va_end(ap);
 }
 
+void diag_verror(diag *d, const char *file, long line, const char *fmt, va_list ap)
+{
+    if (d)
+        d->errors++;
+    diag_vprint(d, N_("error"), file, line, fmt, ap);
+}
+
 void diag_warn(diag *d, const char *file, long line, const char *fmt, ...)
 {
     va_list ap;

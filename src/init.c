@@ -147,11 +147,16 @@ int init_main(int argc, char **argv, const char *home)
     const char *sla[8] = {0};
     char *systems[64], *persons[256], *payments[16];
     int n_systems = 0, n_persons = 0, n_payments = 0;
+    bool quiet = false;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(init_usage, stdout);
             return 0;
+        }
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+            continue;
         }
         if (a[0] != '-') {
             if (dir)
@@ -353,7 +358,7 @@ int init_main(int argc, char **argv, const char *home)
         unlink(tmp1);
     if (wrote2)
         unlink(tmp2);
-    if (st == OR_OK)
+    if (st == OR_OK && !quiet)
         printf("%s: contract %s with %d system%s; next: opsreport import KIND FILE --data %s (see %s)\n", contract, id,
                n_systems, n_systems == 1 ? "" : "s", dir, readme);
     else
