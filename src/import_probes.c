@@ -1,4 +1,5 @@
 #include "import_probes.h"
+#include "i18n.h"
 #include "pathfmt.h"
 
 #include "alloc.h"
@@ -43,7 +44,7 @@ static int ip_usage_error(const char *fmt, ...)
     fprintf(stderr, "opsreport: import probes: ");
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
     fprintf(stderr, "\n%s", ip_usage);
     return OR_EUSAGE;

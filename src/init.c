@@ -1,6 +1,7 @@
 /* init: contract.xml and README.md for a new data set. */
 #define _GNU_SOURCE
 #include "init.h"
+#include "i18n.h"
 #include "pathfmt.h"
 
 #include "alloc.h"
@@ -35,7 +36,7 @@ static int init_usage_error(const char *fmt, ...)
     fprintf(stderr, "opsreport: init: ");
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
     fprintf(stderr, "\n%s", init_usage);
     return OR_EUSAGE;

@@ -3,6 +3,7 @@
  * records_probes.c. */
 #define RECORDS_INTERNAL
 #include "records.h"
+#include "i18n.h"
 
 #include "alloc.h"
 
@@ -161,7 +162,7 @@ void rec_file_error(rec_loader *L, long line, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    const char *text = rec_vfmt(L, fmt, ap);
+    const char *text = rec_vfmt(L, _(fmt), ap);
     va_end(ap);
     rec_queue(L, line, REC_FROM_RECORDS, false, false, text);
 }

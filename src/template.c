@@ -7,6 +7,7 @@
  * libxml2 tree API.  Variables live on a stack searched from the top; an
  * include starts a new frame (`base`) so a part sees only its parameters. */
 #include "template.h"
+#include "i18n.h"
 
 #include "alloc.h"
 #include "arena.h"
@@ -162,7 +163,7 @@ static void lerr(loader *L, xmlNodePtr at, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     diag_error(L->d, L->unit ? L->unit->path : NULL, at ? xmlGetLineNo(at) : 0, "%s", msg);
     L->errors++;
@@ -1377,7 +1378,7 @@ static int rfail(trun *r, const tinst *at, const texpr *e, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     if (e)
         diag_error(r->d, at->unit->path, at->line, "%s (expression '%s')", msg, e->src);
