@@ -728,6 +728,10 @@ int cli_main(int argc, char **argv)
     if (at == argc)
         return cli_usage_error("a command is missing");
     const char *cmd = argv[at];
+    if ((cli_is_version(cmd) || strcmp(cmd, "help") == 0) && at + 1 < argc && cli_is_help(argv[at + 1])) {
+        cli_print_help(cli_find_help(cli_is_version(cmd) ? "version" : "help"));
+        return 0;
+    }
     if (cli_is_version(cmd)) {
         printf("opsreport %s\n", OPSREPORT_VERSION);
         return 0;

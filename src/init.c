@@ -359,11 +359,12 @@ int init_main(int argc, char **argv, const char *home)
         unlink(tmp1);
     if (wrote2)
         unlink(tmp2);
-    if (st == OR_OK && !quiet)
+    if (st != OR_OK)
+        fprintf(stderr, "%s", _("opsreport: init: nothing written\n"));
+    else if (!quiet)
         printf("%s: contract %s with %d system%s; next: opsreport import KIND FILE --data %s (see %s)\n", contract, id,
                n_systems, n_systems == 1 ? "" : "s", dir, readme);
-    else
-        fprintf(stderr, "opsreport: init: nothing written\n");
+
     buf_free(&b);
     return (int)st;
 }
