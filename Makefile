@@ -138,7 +138,7 @@ bench: opsreport
 # Debian's layout under PREFIX: the binary, its data (share/opsreport),
 # the manual (share/man/man1), the guides (share/doc/opsreport),
 # the catalogs (share/locale) and bash completion.
-DOCS := README.md README.zh-CN.md docs/*.md templates/README.md
+DOCS := README.md README.zh-CN.md docs/*.md
 install: opsreport $(MO_FILES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/opsreport $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/doc/opsreport $(DESTDIR)$(PREFIX)/share/bash-completion/completions
