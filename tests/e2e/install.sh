@@ -15,7 +15,7 @@ pass "make install PREFIX=…"
 make -s install PREFIX=/usr DESTDIR="$T/stage" >"$T/log" 2>&1 && [ -x "$T/stage/usr/bin/opsreport" ] && [ -f "$T/stage/usr/share/man/man1/opsreport.1" ] \
     && pass "DESTDIR staging" || fail "DESTDIR" "$(tail -n 3 "$T/log")"
 for f in bin/opsreport share/man/man1/opsreport.1 share/doc/opsreport/README.md share/doc/opsreport/README.zh-CN.md \
-         share/doc/opsreport/guide.zh-CN.md share/doc/opsreport/records.md share/doc/opsreport/data-tree.md \
+         share/doc/opsreport/guide.zh-CN.md share/doc/opsreport/records.md \
          share/doc/opsreport/template-language.md share/opsreport/templates/monthly.xml share/opsreport/data/schema/contract.rng \
          share/locale/zh_CN/LC_MESSAGES/opsreport.mo share/bash-completion/completions/opsreport; do
     [ -f "$P/$f" ] && pass "installed $f" || fail "missing $P/$f"
@@ -33,8 +33,8 @@ if need "man -l" man; then
 fi
 # Chinese messages with the file:line prefix, English under LANG=C
 if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
-    env -u OPSREPORT_HOME -u LC_ALL -u LANGUAGE LANG=zh_CN.UTF-8 "$X" check --data tests/data/records/errors >/dev/null 2>"$T/zh"; rc=$?
-    env -u OPSREPORT_HOME -u LC_ALL -u LANGUAGE LANG=C "$X" check --data tests/data/records/errors >/dev/null 2>"$T/c"
+    env -u OPSREPORT_HOME -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=zh_CN.UTF-8 "$X" check --data tests/data/records/errors >/dev/null 2>"$T/zh"; rc=$?
+    env -u OPSREPORT_HOME -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=C "$X" check --data tests/data/records/errors >/dev/null 2>"$T/c"
     if [ $rc -eq 1 ] && grep -q '^tests/data/records/errors/[^:]*\.xml:[0-9]*: 错误: ' "$T/zh" && grep -q '^tests/data/records/errors/[^:]*\.xml:[0-9]*: error: ' "$T/c"; then
         pass "LANG=zh_CN.UTF-8: Chinese, file:line; LANG=C: English"
     else
@@ -42,7 +42,7 @@ if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
     fi
     cut -d: -f1,2 "$T/zh" | grep '\.xml:[0-9]' >"$T/zh.loc"; cut -d: -f1,2 "$T/c" | grep '\.xml:[0-9]' >"$T/c.loc"
     [ -s "$T/c.loc" ] && cmp -s "$T/zh.loc" "$T/c.loc" && pass "the same file:line in both languages" || fail "file:line differ"
-    env -u OPSREPORT_HOME LANG=zh_CN.UTF-8 "$X" render --help | grep -q '用法' && pass "LANG=zh_CN.UTF-8 help in Chinese" || fail "Chinese help"
+    env -u OPSREPORT_HOME -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG=zh_CN.UTF-8 "$X" render --help | grep -q '用法' && pass "LANG=zh_CN.UTF-8 help in Chinese" || fail "Chinese help"
 else
     fail "zh_CN.UTF-8 locale" "not generated (.ci/deps.sh generates it)"
 fi
