@@ -36,6 +36,10 @@ $(BUILD)/config.mk: .ci/deps.sh Makefile
 
 LIBS := $(PKG_LIBS)
 
+PO_FILES := $(wildcard po/*.po)
+LANGS    := $(PO_FILES:po/%.po=%)
+MO_FILES := $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/opsreport.mo)
+
 # --- object files: release in build/rel, sanitized in build/san ----------
 REL_OBJS := $(LIB_MODULES:%=$(BUILD)/rel/%.o)
 SAN_OBJS := $(LIB_MODULES:%=$(BUILD)/san/%.o)
@@ -58,8 +62,25 @@ $(BUILD)/san/test_%.o: tests/test_%.c $(BUILD)/config.mk
 -include $(REL_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(TEST_NAMES:%=$(BUILD)/san/test_%.d)
 
 .SECONDARY:
-.PHONY: all check unit-tests demo bench install clean deps soak lint
-all: opsreport
+.PHONY: all check unit-tests demo bench install clean deps soak lint pot
+all: opsreport $(MO_FILES)
+
+# --- messages: po/LANG.po -> build/locale/LANG/LC_MESSAGES/opsreport.mo --
+# Every format given to diag_error, diag_warn and the modules' error
+# helpers is a message (src/i18n.h); `make pot` extracts them and merges
+# them into each po/LANG.po (tests/e2e/i18n.sh fails on an untranslated one).
+XGETTEXT_KEYS := -k_ -kN_ -kngettext:1,2 \
+  $(foreach f,diag_error:4 diag_warn:4 diag_verror:4 lerr:3 rfail:4 ffail:2 template_fctx_fail:2 xlsx_bad:4 \
+      imp_err:3 rec_file_error:3 cli_usage_error:1 init_usage_error:1 ip_usage_error:1 doc_err:3,-k$(f) --flag=$(f):c-format)
+pot:
+	xgettext --from-code=UTF-8 $(XGETTEXT_KEYS) --package-name=opsreport --no-location --sort-output \
+	  -o po/opsreport.pot src/*.c
+	for po in $(PO_FILES); do msgmerge -q --update --backup=none --no-fuzzy-matching $$po po/opsreport.pot; done
+
+$(BUILD)/locale/%/LC_MESSAGES/opsreport.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "MSGFMT  $<"
+	@msgfmt --check -o $@ $<
 
 deps:
 	@sh .ci/deps.sh
@@ -90,7 +111,7 @@ $(BUILD)/inkcheck: tests/inkcheck.c
 
 # tests/e2e/generative.sh renders with the release binary (GEN_BIN) for
 # speed and with the sanitized one for a few periods.
-check: $(TEST_BINS) $(SAN_BIN) $(BUILD)/inkcheck opsreport
+check: $(TEST_BINS) $(SAN_BIN) $(BUILD)/inkcheck opsreport $(MO_FILES)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  OPSREPORT_HOME=$(CURDIR) OPSREPORT_BIN=$(SAN_BIN) GEN_BIN=./opsreport INKCHECK=$(BUILD)/inkcheck sh tests/run.sh $(TEST_BINS)
 
@@ -114,10 +135,20 @@ demo: opsreport
 bench: opsreport
 	@sh bench/run.sh ./opsreport
 
-install: opsreport
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/opsreport
+# Debian's layout under PREFIX: the binary, its data (share/opsreport),
+# the manual (share/man/man1), the guides (share/doc/opsreport),
+# the catalogs (share/locale) and bash completion.
+DOCS := README.md README.zh-CN.md docs/*.md
+install: opsreport $(MO_FILES)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/opsreport $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/doc/opsreport $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 opsreport $(DESTDIR)$(PREFIX)/bin/opsreport
 	cp -R fonts templates data $(DESTDIR)$(PREFIX)/share/opsreport/
+	install -m 644 man/opsreport.1 $(DESTDIR)$(PREFIX)/share/man/man1/opsreport.1
+	install -m 644 $(DOCS) $(DESTDIR)$(PREFIX)/share/doc/opsreport/
+	install -m 644 contrib/opsreport.bash-completion $(DESTDIR)$(PREFIX)/share/bash-completion/completions/opsreport
+	for l in $(LANGS); do install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/opsreport.mo $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/; done
 
 clean:
 	rm -rf $(BUILD) opsreport out tests/out bench/out

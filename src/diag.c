@@ -1,14 +1,22 @@
 #include "diag.h"
 
+#include "i18n.h"
 #include "personal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 
 static void diag_vprint(diag *d, const char *kind, const char *file, long line,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void diag_vprint(diag *d, const char *kind, const char *file, long line,
                         const char *fmt, va_list ap)
 {
     FILE *out = d && d->stream ? d->stream : stderr;
+    /* The location stays as it is in every language (file:line: is what
+     * editors and scripts look for); the kind and the message are
+     * translated (po/). */
+    kind = gettext(kind);
+    fmt = gettext(fmt);
     if (file && line > 0)
         fprintf(out, "%s:%ld: %s: ", file, line, kind);
     else if (file)
@@ -42,8 +50,15 @@ void diag_error(diag *d, const char *file, long line, const char *fmt, ...)
     if (d)
         d->errors++;
     va_start(ap, fmt);
-    diag_vprint(d, "error", file, line, fmt, ap);
+    diag_vprint(d, N_("error"), file, line, fmt, ap);
     va_end(ap);
+}
+
+void diag_verror(diag *d, const char *file, long line, const char *fmt, va_list ap)
+{
+    if (d)
+        d->errors++;
+    diag_vprint(d, N_("error"), file, line, fmt, ap);
 }
 
 void diag_warn(diag *d, const char *file, long line, const char *fmt, ...)
@@ -55,12 +70,12 @@ void diag_warn(diag *d, const char *file, long line, const char *fmt, ...)
             return;
     }
     va_start(ap, fmt);
-    diag_vprint(d, "warning", file, line, fmt, ap);
+    diag_vprint(d, N_("warning"), file, line, fmt, ap);
     va_end(ap);
 }
 
 or_status diag_nomem(diag *d)
 {
-    diag_error(d, NULL, 0, "out of memory");
+    diag_error(d, NULL, 0, "%s", _("out of memory"));
     return OR_ESYS;
 }

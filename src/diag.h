@@ -6,6 +6,7 @@
 #ifndef OR_DIAG_H
 #define OR_DIAG_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdbool.h>
 
@@ -27,6 +28,9 @@ typedef struct diag {
  * is printed); line <= 0 prints "file: error: ...". */
 void diag_error(diag *d, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* diag_error with a va_list, for helpers that add their own context. */
+void diag_verror(diag *d, const char *file, long line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 void diag_warn(diag *d, const char *file, long line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Convenience for allocation failures: prints "out of memory" and returns

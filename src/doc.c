@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -221,9 +222,13 @@ static const doc_element *doc_lookup(doc_checker *c, const xmlChar *name)
     return c->cache_el[slot];
 }
 
-static void doc_err(doc_checker *c, xmlNodePtr n, const char *fmt, const char *a, const char *b, const char *e)
+static void doc_err(doc_checker *c, xmlNodePtr n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void doc_err(doc_checker *c, xmlNodePtr n, const char *fmt, ...)
 {
-    diag_error(c->d, c->path, doc_line(n), fmt, a, b, e);
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(c->d, c->path, doc_line(n), fmt, ap);
+    va_end(ap);
     c->errors++;
 }
 

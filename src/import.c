@@ -1,6 +1,7 @@
 /* import: rows -> records -> a checked new record file. */
 #define _GNU_SOURCE
 #include "import.h"
+#include "i18n.h"
 #include "pathfmt.h"
 
 #include "alloc.h"
@@ -463,7 +464,7 @@ static void __attribute__((format(printf, 3, 4))) imp_err(imp *I, int field, con
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = imp_vfmt(fmt, ap);
+    char *msg = imp_vfmt(_(fmt), ap);
     va_end(ap);
     char loc[PATH_MAX + 64];
     if (field >= 0 && I->col_of[field] >= 0) {

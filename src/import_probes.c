@@ -1,4 +1,5 @@
 #include "import_probes.h"
+#include "i18n.h"
 #include "pathfmt.h"
 
 #include "alloc.h"
@@ -28,7 +29,7 @@ static const char ip_usage[] =
     "  --from DATE --to DATE  days to import, inclusive (default: the contract term)\n"
     "  -o NAME                one file NAME.xml in DIR (default: probes-SYS-YYYY-MM.xml per month)\n"
     "  --dry-run              check everything, write nothing\n"
-    "  -q                     no warnings\n";
+    "  -q                     print nothing on success, no warnings\n";
 
 typedef struct ip_opts {
     const char *source, *data, *system, *monitor, *from, *to, *output, *table, *pending;
@@ -43,7 +44,7 @@ static int ip_usage_error(const char *fmt, ...)
     fprintf(stderr, "opsreport: import probes: ");
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
     fprintf(stderr, "\n%s", ip_usage);
     return OR_EUSAGE;
@@ -186,7 +187,7 @@ static or_status ip_from_kuma(ip_run *run)
         st = kuma_read(k, run->w, &c, d);
     if (st == OR_OK)
         st = probewrite_finish(run->w, d);
-    if (st == OR_OK) {
+    if (st == OR_OK && !o->quiet) {
         if (kuma_table_used(k) == KUMA_TABLE_HEARTBEAT)
             printf("%s: monitor %ld \"%s\", heartbeat table: %llu heartbeats: %llu up, %llu down, %llu pending "
                    "(counted as %s), %llu maintenance (left out)\n",
@@ -235,7 +236,7 @@ static or_status ip_from_prometheus(ip_run *run)
         st = prom_write(&pts, run->w, o->source, d);
     if (st == OR_OK)
         st = probewrite_finish(run->w, d);
-    if (st == OR_OK)
+    if (st == OR_OK && !o->quiet)
         printf("%s: series %s: %zu response%s, %llu points, %llu duplicates of overlapping chunks dropped\n",
                o->source, pts.series, pts.files, pts.files == 1 ? "" : "s", (unsigned long long)pts.points_read,
                (unsigned long long)pts.duplicates);
@@ -297,6 +298,8 @@ static or_status ip_range(ip_run *run)
 
 static void ip_summary(const ip_run *run)
 {
+    if (run->o->quiet)
+        return;   /* -q: nothing on success */
     size_t n = probewrite_file_count(run->w);
     for (size_t i = 0; i < n; i++) {
         const probewrite_file *f = probewrite_file_at(run->w, i);

@@ -1,6 +1,7 @@
 /* init: contract.xml and README.md for a new data set. */
 #define _GNU_SOURCE
 #include "init.h"
+#include "i18n.h"
 #include "pathfmt.h"
 
 #include "alloc.h"
@@ -35,7 +36,7 @@ static int init_usage_error(const char *fmt, ...)
     fprintf(stderr, "opsreport: init: ");
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     va_end(ap);
     fprintf(stderr, "\n%s", init_usage);
     return OR_EUSAGE;
@@ -85,7 +86,8 @@ static const char init_readme[] =
     "\n"
     "This directory is an opsreport data set: `contract.xml` (made by `opsreport init`) and the\n"
     "record files below, any names ending in `.xml`; files of one kind merge. The format is\n"
-    "input-format.md; `opsreport check --data .` reports every problem as file:line.\n"
+    "docs/records.md (installed in share/doc/opsreport); `opsreport check --data .` reports every\n"
+    "problem as file:line.\n"
     "\n"
     "| 内容 | file (root element) | from a sheet |\n"
     "|---|---|---|\n"
@@ -147,11 +149,16 @@ int init_main(int argc, char **argv, const char *home)
     const char *sla[8] = {0};
     char *systems[64], *persons[256], *payments[16];
     int n_systems = 0, n_persons = 0, n_payments = 0;
+    bool quiet = false;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(init_usage, stdout);
             return 0;
+        }
+        if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+            continue;
         }
         if (a[0] != '-') {
             if (dir)
@@ -353,11 +360,12 @@ int init_main(int argc, char **argv, const char *home)
         unlink(tmp1);
     if (wrote2)
         unlink(tmp2);
-    if (st == OR_OK)
+    if (st != OR_OK)
+        fprintf(stderr, "%s", _("opsreport: init: nothing written\n"));
+    else if (!quiet)
         printf("%s: contract %s with %d system%s; next: opsreport import KIND FILE --data %s (see %s)\n", contract, id,
                n_systems, n_systems == 1 ? "" : "s", dir, readme);
-    else
-        fprintf(stderr, "opsreport: init: nothing written\n");
+
     buf_free(&b);
     return (int)st;
 }

@@ -3,6 +3,7 @@
  * records_probes.c. */
 #define RECORDS_INTERNAL
 #include "records.h"
+#include "i18n.h"
 
 #include "alloc.h"
 
@@ -161,7 +162,7 @@ void rec_file_error(rec_loader *L, long line, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    const char *text = rec_vfmt(L, fmt, ap);
+    const char *text = rec_vfmt(L, _(fmt), ap);
     va_end(ap);
     rec_queue(L, line, REC_FROM_RECORDS, false, false, text);
 }
@@ -277,7 +278,7 @@ void rec_xml_error(void *ctx, xmlErrorPtr e)
         size_t need = strlen(msg) + strlen(schema) + 64;
         char *full = arena_alloc(&L->r->mem, need);
         if (full)
-            snprintf(full, need, "%s (expected what %s allows)", msg, schema);
+            snprintf(full, need, _("%s (expected what %s allows)"), msg, schema);
         else
             L->nomem = true;
         rec_queue(L, line, REC_FROM_SCHEMA, generic, warning, full ? full : "schema violation");
@@ -298,30 +299,30 @@ void rec_xml_error(void *ctx, xmlErrorPtr e)
                 *nl = '\0';
         }
         snprintf(out, sizeof out,
-                 "the bytes %s are not UTF-8 (expected the encoding named in the XML declaration, "
-                 "UTF-8 when it names none; a GBK/GB18030 file needs "
-                 "<?xml version=\"1.0\" encoding=\"GB18030\"?>)", b);
+                 _("the bytes %s are not UTF-8 (expected the encoding named in the XML declaration, "
+                   "UTF-8 when it names none; a GBK/GB18030 file needs "
+                   "<?xml version=\"1.0\" encoding=\"GB18030\"?>)"), b);
     } else if (e->code == XML_I18N_CONV_FAILED || rec_has(msg, "conversion failed")
                || e->code == XML_ERR_INVALID_CHAR) {
         if (L->encoding_reported)
             return;
         L->encoding_reported = true;
         snprintf(out, sizeof out,
-                 "the bytes do not match the encoding named in the XML declaration (%s; expected "
-                 "UTF-8, or GB18030/GBK text declared as such)", msg);
+                 _("the bytes do not match the encoding named in the XML declaration (%s; expected "
+                   "UTF-8, or GB18030/GBK text declared as such)"), msg);
     } else if (e->code == XML_ERR_UNSUPPORTED_ENCODING || rec_has(msg, "Unsupported encoding")) {
-        snprintf(out, sizeof out, "%s (expected UTF-8, GB18030 or GBK)", msg);
+        snprintf(out, sizeof out, _("%s (expected UTF-8, GB18030 or GBK)"), msg);
     } else if (rec_has(msg, "Excessive depth")) {
-        snprintf(out, sizeof out,
-                 "elements nested more than 256 deep (expected the shallow structure of input-format.md)");
+        snprintf(out, sizeof out, "%s",
+                 _("elements nested more than 256 deep (expected the shallow structure of docs/records.md)"));
     } else if (rec_has(msg, "huge") || rec_has(msg, "Huge") || rec_has(msg, "too long")) {
-        snprintf(out, sizeof out, "text too large for a record (expected at most %zu bytes of text)",
+        snprintf(out, sizeof out, _("text too large for a record (expected at most %zu bytes of text)"),
                  REC_MAX_TEXT);
     } else if (rec_has(msg, "Entity") || rec_has(msg, "entity")) {
-        snprintf(out, sizeof out, "%s (expected no entities but &lt; &gt; &amp; &quot; &apos; "
-                 "and character references)", msg);
+        snprintf(out, sizeof out, _("%s (expected no entities but &lt; &gt; &amp; &quot; &apos; "
+                   "and character references)"), msg);
     } else {
-        snprintf(out, sizeof out, "%s (expected well-formed XML)", msg);
+        snprintf(out, sizeof out, _("%s (expected well-formed XML)"), msg);
     }
     text = arena_strdup(&L->r->mem, out);
     if (!text)

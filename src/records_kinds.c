@@ -6,6 +6,7 @@
  * published contract and catches structure we do not look at.) */
 #define RECORDS_INTERNAL
 #include "records.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -109,7 +110,7 @@ static bool rec_attr_enum(rec_x *x, xmlNodePtr n, const char *name, bool require
     char expect[256] = "";
     size_t used = 0;
     for (int i = 0; names[i] && used < sizeof expect; i++) {
-        int w = snprintf(expect + used, sizeof expect - used, "%s%s", i ? ", " : "one of ", names[i]);
+        int w = snprintf(expect + used, sizeof expect - used, "%s%s", i ? ", " : _("one of "), names[i]);
         used += w > 0 ? (size_t)w : 0;
     }
     const char *s = rec_attr(x, n, name, required, expect);

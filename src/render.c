@@ -12,6 +12,7 @@
 #include "template.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <libxml/parser.h>
 #include <limits.h>
 #include <stdio.h>
@@ -169,12 +170,65 @@ static bool render_is_path(const char *document)
     return strchr(document, '/') || (len > 4 && strcmp(document + len - 4, ".xml") == 0);
 }
 
-static void render_template_path(const render_request *rq, char *out, size_t size)
+/* The data set's settings file, DATA/opsreport.conf: lines "templates =
+ * DIR" (relative to DATA unless absolute), blank lines and # comments.
+ * out gets "" when there is no such file or line. */
+static or_status render_read_conf(const char *data_dir, char *out, size_t size, diag *d)
 {
+    char path[PATH_MAX], line[PATH_MAX + 64];
+    out[0] = '\0';
+    or_status st = path_format(d, path, sizeof path, "%s/opsreport.conf", data_dir);
+    if (st != OR_OK)
+        return st;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return errno == ENOENT ? OR_OK : (diag_error(d, path, 0, "cannot read the settings: %s", strerror(errno)), OR_ESYS);
+    long no = 0;
+    while (st == OR_OK && fgets(line, sizeof line, f)) {
+        no++;
+        size_t len = strcspn(line, "\r\n");
+        line[len] = '\0';
+        char *k = line + strspn(line, " \t");
+        if (*k == '\0' || *k == '#')
+            continue;
+        char *eq = strchr(k, '=');
+        char *ke = eq ? eq : k + strlen(k);
+        while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+            ke--;
+        if (!eq || (size_t)(ke - k) != strlen("templates") || strncmp(k, "templates", (size_t)(ke - k)) != 0) {
+            diag_error(d, path, no, "'%s': not a setting (expected 'templates = DIR')", k);
+            st = OR_EINPUT;
+            break;
+        }
+        char *v = eq + 1 + strspn(eq + 1, " \t");
+        size_t vl = strlen(v);
+        while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+            v[--vl] = '\0';
+        if (!vl) {
+            diag_error(d, path, no, "templates: the directory is missing (expected 'templates = DIR')");
+            st = OR_EINPUT;
+        } else if (v[0] == '/') {
+            st = path_format(d, out, size, "%s", v);
+        } else {
+            st = path_format(d, out, size, "%s/%s", data_dir, v);
+        }
+    }
+    fclose(f);
+    return st;
+}
+
+static or_status render_template_path(const render_request *rq, const char *overlay, char *out, size_t size,
+                                      diag *d)
+{
+    struct stat sb;
     if (render_is_path(rq->document))
-        snprintf(out, size, "%s", rq->document);
-    else
-        snprintf(out, size, "%s/templates/%s.xml", rq->home, rq->document);
+        return path_format(d, out, size, "%s", rq->document);
+    if (overlay && *overlay) {
+        or_status st = path_format(d, out, size, "%s/%s.xml", overlay, rq->document);
+        if (st != OR_OK || (stat(out, &sb) == 0 && S_ISREG(sb.st_mode)))
+            return st;
+    }
+    return path_format(d, out, size, "%s/templates/%s.xml", rq->home, rq->document);
 }
 
 static int render_str_cmp(const void *a, const void *b)
@@ -345,8 +399,7 @@ static or_status render_check_params(const render_request *rq, const template *t
 
 or_status render_run(const render_request *rq, diag *d)
 {
-    char tpath[PATH_MAX], today_text[11];
-    render_template_path(rq, tpath, sizeof tpath);
+    char tpath[PATH_MAX], today_text[11], overlay[PATH_MAX], base[PATH_MAX];
     dataset ds;
     od_period p;
     od_date today;
@@ -358,10 +411,23 @@ or_status render_run(const render_request *rq, diag *d)
      * does not declare, is found before any computing. */
     struct stat sb;
     or_status st = OR_OK;
-    if (!render_is_path(rq->document) && (stat(tpath, &sb) != 0 || !S_ISREG(sb.st_mode)))
+    if (rq->templates)
+        st = path_format(d, overlay, sizeof overlay, "%s", rq->templates);
+    else
+        st = render_read_conf(rq->data_dir, overlay, sizeof overlay, d);
+    if (st == OR_OK && *overlay && (stat(overlay, &sb) != 0 || !S_ISDIR(sb.st_mode))) {
+        diag_error(d, NULL, 0, "templates directory '%s': %s (expected a directory of templates, e.g. one "
+                   "holding parts/cover.xml)", overlay, stat(overlay, &sb) != 0 ? strerror(errno) : "not a directory");
+        st = rq->templates ? OR_EUSAGE : OR_EINPUT;
+    }
+    if (st == OR_OK)
+        st = path_format(d, base, sizeof base, "%s/templates", rq->home);
+    if (st == OR_OK)
+        st = render_template_path(rq, overlay, tpath, sizeof tpath, d);
+    if (st == OR_OK && !render_is_path(rq->document) && (stat(tpath, &sb) != 0 || !S_ISREG(sb.st_mode)))
         st = render_unknown_document(rq, tpath, d);
     if (st == OR_OK)
-        st = template_load(&tpl, tpath, d);
+        st = template_load_search(&tpl, tpath, base, *overlay ? overlay : NULL, d);
     if (st == OR_OK)
         st = render_check_params(rq, tpl, NULL, NULL, d);
     if (st == OR_OK)

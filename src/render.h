@@ -26,6 +26,8 @@ typedef struct render_request {
     const char *rules;      /* NULL: the installation's rules file */
     const char *output;     /* the PDF; written atomically */
     const char *home;       /* the installation's data directory */
+    const char *templates;  /* --templates: searched before home/templates (NULL: the data set's
+                               opsreport.conf 'templates = DIR', else none) */
     fontset *fonts;
     long long created;      /* SOURCE_DATE_EPOCH, or -1 */
     const template_param *params;   /* the template's own options (--param) */

@@ -7,6 +7,7 @@
  * libxml2 tree API.  Variables live on a stack searched from the top; an
  * include starts a new frame (`base`) so a part sees only its parameters. */
 #include "template.h"
+#include "i18n.h"
 
 #include "alloc.h"
 #include "arena.h"
@@ -153,6 +154,7 @@ typedef struct loader {
     xmlParserCtxtPtr pctxt;      /* while parsing: for the DOCTYPE refusal */
     const char *parsing;
     bool refused;
+    const char *base, *overlay;  /* template_load_search: the installed and the team's directories */
 } loader;
 
 static void lerr(loader *L, xmlNodePtr at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -161,7 +163,7 @@ static void lerr(loader *L, xmlNodePtr at, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     diag_error(L->d, L->unit ? L->unit->path : NULL, at ? xmlGetLineNo(at) : 0, "%s", msg);
     L->errors++;
@@ -711,6 +713,36 @@ static tinst *compile_content(loader *L, xmlNodePtr first);
 static tinst *compile_node(loader *L, xmlNodePtr n);
 static tunit *load_unit(loader *L, const char *path, xmlNodePtr from, const char *href);
 
+/* With template_load_search, a part inside the installed directory or the
+ * team's one is looked up in the team's directory first: parts/cover.xml
+ * there replaces the installed parts/cover.xml, whoever includes it.
+ * Returns path itself, or the overlay's file (in *alt); NULL on no memory. */
+static const char *search_path(loader *L, const char *path, buf *alt)
+{
+    if (!L->base || !L->overlay)
+        return path;
+    const char *rel = NULL;
+    size_t lo = strlen(L->overlay), lb = strlen(L->base);
+    if (strncmp(path, L->overlay, lo) == 0 && path[lo] == '/')
+        rel = path + lo + 1;
+    else if (strncmp(path, L->base, lb) == 0 && path[lb] == '/')
+        rel = path + lb + 1;
+    if (!rel)
+        return path;
+    struct stat sb;
+    for (int pass = 0; pass < 2; pass++) {
+        alt->len = 0;
+        buf_printf(alt, "%s/%s", pass == 0 ? L->overlay : L->base, rel);
+        const char *cand = buf_cstr(alt);
+        if (!cand)
+            return NULL;
+        if (stat(cand, &sb) == 0 && S_ISREG(sb.st_mode))
+            return cand;
+    }
+    return path;
+}
+
+
 /* select="…" or content, for t:variable, t:param, t:with-param and
  * t:attribute. */
 static bool compile_value(loader *L, xmlNodePtr n, tinst *in, bool select_required)
@@ -889,9 +921,13 @@ static tinst *compile_include(loader *L, xmlNodePtr n, tinst *in)
     buf_append(&p, from, dirlen);
     buf_puts(&p, href);
     const char *path = buf_cstr(&p);
+    buf alt;
+    buf_init(&alt, 0);
+    if (path && p.len < PATH_MAX)
+        path = search_path(L, path, &alt);
     if (!path) {
         L->nomem = true;
-    } else if (p.len >= PATH_MAX) {
+    } else if (p.len >= PATH_MAX || alt.len >= PATH_MAX) {
         lerr(L, n, "include path too long (href '%s')", href);
     } else {
         tunit *saved_unit = L->unit;
@@ -907,6 +943,7 @@ static tinst *compile_include(loader *L, xmlNodePtr n, tinst *in)
         L->unit = saved_unit;
     }
     buf_free(&p);
+    buf_free(&alt);
     /* Every with-param must name a t:param of the part. */
     if (in->target) {
         for (tinst *w = in->with; w; w = w->next) {
@@ -1259,12 +1296,17 @@ void template_free(template *t)
 
 or_status template_load(template **out, const char *path, diag *d)
 {
+    return template_load_search(out, path, NULL, NULL, d);
+}
+
+or_status template_load_search(template **out, const char *path, const char *base, const char *overlay, diag *d)
+{
     *out = NULL;
     template *t = or_calloc(1, sizeof *t);
     if (!t)
         return diag_nomem(d);
     arena_init(&t->mem, 16 * 1024);
-    loader L = {.t = t, .d = d};
+    loader L = {.t = t, .d = d, .base = base, .overlay = overlay};
     xmlInitParser();
     xmlStructuredErrorFunc saved_serror = xmlStructuredError;
     void *saved_sctx = xmlStructuredErrorContext;
@@ -1336,7 +1378,7 @@ static int rfail(trun *r, const tinst *at, const texpr *e, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     if (e)
         diag_error(r->d, at->unit->path, at->line, "%s (expression '%s')", msg, e->src);

@@ -42,6 +42,11 @@ typedef struct template template;
  * to the including file).  On success *out is the caller's; on failure it is
  * NULL and every problem found went to d. */
 or_status template_load(template **out, const char *path, diag *d);
+/* The same, with a team's directory of templates searched first: an
+ * include that resolves to BASE/REL (the installed templates) or
+ * OVERLAY/REL reads OVERLAY/REL when that is a regular file, else
+ * BASE/REL.  base or overlay NULL: template_load. */
+or_status template_load_search(template **out, const char *path, const char *base, const char *overlay, diag *d);
 void template_free(template *t);
 
 /* A string parameter for the template's top-level t:param of that name

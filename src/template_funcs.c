@@ -10,6 +10,7 @@
  *  - a bad argument is an error that names the function and the value; the
  *    engine adds the template's file:line and the expression. */
 #include "template_internal.h"
+#include "i18n.h"
 
 #include "alloc.h"
 #include "buf.h"
@@ -32,7 +33,7 @@ void template_fctx_fail(template_fctx *fc, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(fc->msg, sizeof fc->msg, fmt, ap);
+    vsnprintf(fc->msg, sizeof fc->msg, _(fmt), ap);
     va_end(ap);
     fc->failed = true;
 }
@@ -51,7 +52,7 @@ static void ffail(xmlXPathParserContextPtr ctxt, const char *fmt, ...)
     if (!fc->failed) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(fc->msg, sizeof fc->msg, fmt, ap);
+        vsnprintf(fc->msg, sizeof fc->msg, _(fmt), ap);
         va_end(ap);
         fc->failed = true;
     }

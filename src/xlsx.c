@@ -1,6 +1,7 @@
 /* xlsx: streaming worksheet reader over libzip + xmlTextReader. */
 #define _GNU_SOURCE
 #include "xlsx.h"
+#include "i18n.h"
 
 #include "alloc.h"
 #include "buf.h"
@@ -162,7 +163,7 @@ static or_status xlsx_bad(xlsx *x, const char *part, long row, const char *fmt, 
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     if (row > 0)
         diag_error(x->d, x->path, row, "%s", msg);

@@ -565,7 +565,7 @@ static void test_deep_nesting(void **state)
     assert_int_equal(l.errors, 1);
     char want[256];
     snprintf(want, sizeof want, "%s:3: error: elements nested more than 256 deep (expected the shallow structure "
-             "of input-format.md)\n", path);
+             "of docs/records.md)\n", path);
     assert_string_equal(l.text, want);
     loaded_free(&l);
 }

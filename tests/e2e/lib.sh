@@ -2,6 +2,12 @@
 # `fail NAME WHY`, `expect NAME COMMAND...` (passes when COMMAND exits 0),
 # or guard checks that need a tool with `if need NAME TOOL...; then`.
 # OPSREPORT_BIN names the binary under test (the sanitized one in make check).
+# Tests read the English messages: a Chinese locale in the caller's
+# environment must not translate them (tests/e2e/i18n.sh and install.sh
+# set LANG=zh_CN.UTF-8 themselves).
+unset LANGUAGE
+[ -n "${LC_ALL:-}" ] && LC_ALL=C.UTF-8 && export LC_ALL
+LC_MESSAGES=C.UTF-8; export LC_MESSAGES
 BIN=${OPSREPORT_BIN:-./opsreport}
 [ -n "$BIN" ] || BIN=./opsreport
 E2E_TMP=$(mktemp -d)
