@@ -71,7 +71,7 @@ all: opsreport $(MO_FILES)
 # them into each po/LANG.po (tests/e2e/i18n.sh fails on an untranslated one).
 XGETTEXT_KEYS := -k_ -kN_ -kngettext:1,2 \
   $(foreach f,diag_error:4 diag_warn:4 diag_verror:4 lerr:3 rfail:4 ffail:2 template_fctx_fail:2 xlsx_bad:4 \
-      imp_err:3 rec_file_error:3 cli_usage_error:1 init_usage_error:1 ip_usage_error:1 doc_err:3,-k$(f) --flag=$(f):c-format)
+      imp_err:3 rec_file_error:3 rec_file_warning:3 cli_usage_error:1 init_usage_error:1 ip_usage_error:1 doc_err:3,-k$(f) --flag=$(f):c-format)
 pot:
 	xgettext --from-code=UTF-8 $(XGETTEXT_KEYS) --package-name=opsreport --no-location --sort-output \
 	  -o po/opsreport.pot src/*.c

@@ -174,7 +174,7 @@ static void rec_file_warning(rec_loader *L, long line, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    const char *text = rec_vfmt(L, fmt, ap);
+    const char *text = rec_vfmt(L, _(fmt), ap);
     va_end(ap);
     rec_queue(L, line, REC_FROM_RECORDS, false, true, text);
 }
