@@ -104,6 +104,7 @@ typedef struct lay {
     size_t nheld;
     bool has_toc;
     int level_offset;    /* 1 inside a <part>: its headings sit one level deeper */
+    int tnum;            /* numbered tables so far in this document (or part) */
     long watch_page;     /* keep-with-next: the page whose end is watched */
     float watch_end;     /* where the flow left watch_page */
     lay_section *sections;
@@ -1281,12 +1282,13 @@ typedef struct lay_mark {
     float y;
     bool fresh;
     int hnum[4];
+    int tnum;
 } lay_mark;
 
 static lay_mark lay_save(const lay *L)
 {
     lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
-                  L->nsections, L->page, L->y, L->fresh, {0}};
+                  L->nsections, L->page, L->y, L->fresh, {0}, L->tnum};
     memcpy(m.hnum, L->hnum, sizeof m.hnum);
     return m;
 }
@@ -1305,6 +1307,7 @@ static void lay_restore(lay *L, const lay_mark *m)
     L->y = m->y;
     L->fresh = m->fresh;
     memcpy(L->hnum, m->hnum, sizeof L->hnum);
+    L->tnum = m->tnum;
 }
 
 /* --- tables and forms -------------------------------------------------------- */
@@ -1318,11 +1321,13 @@ typedef struct lay_cell {
     tb_align align;
     int valign;            /* 0 top, 1 middle, 2 bottom */
     bool bold, has_fill;
+    bool align_set;        /* align="…" on the cell: the column type does not change it */
     bool repeat;           /* repeated with the continued mark when its row
                               continues on another page (form labels) */
     dl_color fill;
     lay_text text;
     float natural;         /* one-line width, for auto columns */
+    float minw;            /* its widest run the line breaker keeps whole */
 } lay_cell;
 
 typedef struct lay_row {
@@ -1333,6 +1338,7 @@ typedef struct lay_row {
 typedef struct lay_table {
     xmlNodePtr node;
     const char *widths;    /* the widths attribute, or NULL */
+    const char *columns;   /* the columns attribute (column types), or NULL */
     int ncols;
     float colw[LAY_MAX_COLS], colx[LAY_MAX_COLS + 1];
     lay_cell *cells;
@@ -1343,6 +1349,8 @@ typedef struct lay_table {
     size_t header_rows;
     bool zebra;
     const char *continued; /* marks the continued part of a split cell */
+    const char *cont_caption; /* set above the repeated header on continued pages, or NULL */
+    bool body_started;     /* some body row is on a page: a header from now on repeats */
     lay_font font;
     float padx, pady, line_h;
 } lay_table;
@@ -1423,12 +1431,42 @@ static or_status lay_table_grid(lay *L, lay_table *tb)
     return ncols > 0 ? OR_OK : OR_EINPUT;
 }
 
+/* Column types (columns="…"): what a column holds decides its alignment
+ * and whether it is narrow (kept on one line while there is room) or text
+ * (shares what is left). */
+typedef enum { LAY_COL_AUTO, LAY_COL_TEXT, LAY_COL_NUMBER, LAY_COL_STATUS, LAY_COL_DATE, LAY_COL_ID,
+               LAY_COL_NAME } lay_coltype;
+
+/* An untyped auto column whose widest line is at most this many em is narrow. */
+#define LAY_NARROW_EM 10
+
+static void lay_column_types(const char *s, lay_coltype *t, int n)
+{
+    static const char *const names[] = {"", "text", "number", "status", "date", "id", "name"};
+    for (int i = 0; i < n; i++)
+        t[i] = LAY_COL_AUTO;
+    for (int i = 0; s && *s && i < n;) {
+        while (*s == ' ')
+            s++;
+        size_t len = strcspn(s, " ");
+        if (!len)
+            break;
+        for (int k = 1; k < (int)(sizeof names / sizeof *names); k++)
+            if (strlen(names[k]) == len && strncmp(names[k], s, len) == 0)
+                t[i] = (lay_coltype)k;
+        s += len;
+        i++;
+    }
+}
+
 /* Column widths: fixed lengths first, "auto" columns at their natural
  * width when there is room, N* shares split what is left; a table without
  * shares stretches its auto columns to the full width. */
 static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
 {
     enum { FIXED, SHARE, AUTO } kind[LAY_MAX_COLS];
+    lay_coltype ctype[LAY_MAX_COLS];
+    lay_column_types(tb->columns, ctype, LAY_MAX_COLS);
     float val[LAY_MAX_COLS];
     int n = 0;
     const char *s = tb->widths;
@@ -1466,20 +1504,37 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
                    "(expected one width per column)", tb->widths, n, tb->ncols);
         return OR_EINPUT;
     }
-    float natural[LAY_MAX_COLS] = {0};
+    /* Per column: its widest line (natural) and its widest run kept whole
+     * (least), padding included. */
+    float natural[LAY_MAX_COLS] = {0}, least[LAY_MAX_COLS] = {0};
     for (size_t i = 0; i < tb->ncells; i++) {
         const lay_cell *c = &tb->cells[i];
-        if (c->colspan == 1 && c->natural + 2 * tb->padx > natural[c->col])
+        if (c->colspan != 1)
+            continue;
+        if (c->natural + 2 * tb->padx > natural[c->col])
             natural[c->col] = c->natural + 2 * tb->padx;
+        if (c->minw + 2 * tb->padx > least[c->col])
+            least[c->col] = c->minw + 2 * tb->padx;
     }
-    float fixed = 0, shares = 0, autos = 0;
+    float fixed = 0, shares = 0, autos = 0, mins = 0;
+    float one = tb->font.size + 2 * tb->padx;
     for (int i = 0; i < n; i++) {
-        if (kind[i] == FIXED)
+        if (natural[i] <= 0)
+            natural[i] = least[i] = tb->font.size * 2;
+        /* A run wider than a third of the type area (a long URL or id)
+         * does not widen its column: it breaks at its punctuation. */
+        if (least[i] > avail / 3)
+            least[i] = avail / 3 > one ? avail / 3 : one;
+        if (least[i] < one)
+            least[i] = one;
+        if (kind[i] == FIXED) {
             fixed += val[i];
-        else if (kind[i] == SHARE)
+        } else if (kind[i] == SHARE) {
             shares += val[i];
-        else
-            autos += natural[i] > 0 ? natural[i] : tb->font.size * 2;
+        } else {
+            autos += natural[i];
+            mins += least[i];
+        }
     }
     if (fixed > avail + 0.5f) {
         diag_error(L->d, L->path, doc_line(tb->node), "the fixed column widths need %.1f mm but the type area "
@@ -1488,60 +1543,69 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
     }
     float rest = avail - fixed;
     float auto_room = shares > 0 ? (autos < rest * 0.6f ? autos : rest * 0.6f) : rest;
-    /* Auto columns share their room in proportion to their natural widths;
-     * when that would starve one (a 100,000-character cell beside short
-     * ones), each first gets its minimum (its natural width up to four
-     * characters) and the rest goes by how much more each wants. */
-    float minw[LAY_MAX_COLS], mins = 0, extra = 0;
-    bool starved = false;
-    for (int i = 0; i < n; i++) {
-        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-        float four = 4 * tb->font.size + 2 * tb->padx;
-        minw[i] = want < four ? want : four;
-        if (kind[i] == AUTO) {
-            mins += minw[i];
-            extra += want - minw[i];
-            starved |= autos > 0 && auto_room * want / autos < minw[i];
-        }
-    }
-    if (starved && mins > auto_room + 0.5f) {
-        diag_error(L->d, L->path, doc_line(tb->node), "the auto columns need at least %.1f mm but %.1f mm are left "
-                   "(expected fewer columns, or widths=\"…\")", mins * 25.4 / 72, auto_room * 25.4 / 72);
-        return OR_EINPUT;
-    }
-    for (int i = 0; i < n; i++) {
-        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-        if (kind[i] == FIXED)
-            tb->colw[i] = val[i];
-        else if (kind[i] == AUTO && starved)
-            tb->colw[i] = minw[i] + (extra > 0 ? (auto_room - mins) * (want - minw[i]) / extra : 0);
-        else if (kind[i] == AUTO)
-            tb->colw[i] = autos > 0 ? auto_room * want / autos : 0;
-        else
-            tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
-    }
-    /* Shared in proportion to their widest lines, a column of short
-     * entries beside one of long text would be squeezed below a
-     * character: then each auto column first gets its content's width up to
-     * four characters, and what is left goes in proportion to the rest. */
-    float floor_w = 4 * tb->font.size + 2 * tb->padx, least = 0, beyond = 0;
-    bool squeezed = false;
+    if (shares > 0 && auto_room < mins)
+        auto_room = mins < rest - shares * one ? mins : rest - shares * one;
+    /* Auto columns: every one first gets its widest run kept whole (a
+     * date, an id, a name never wraps while the table has room for it);
+     * then narrow columns (a type other than text, or short entries) grow
+     * to their widest line, and what is left goes to the text columns in
+     * proportion to their content. */
+    bool narrow[LAY_MAX_COLS];
+    float narrow_more = 0, text_more = 0, text_nat = 0;
     for (int i = 0; i < n; i++) {
         if (kind[i] != AUTO)
             continue;
-        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-        float min_w = want < floor_w ? want : floor_w;
-        squeezed |= tb->colw[i] < min_w - 0.01f;
-        least += min_w;
-        beyond += want - min_w;
+        narrow[i] = ctype[i] == LAY_COL_TEXT ? false
+                    : ctype[i] != LAY_COL_AUTO ? true
+                    : natural[i] <= LAY_NARROW_EM * tb->font.size + 2 * tb->padx;
+        if (narrow[i])
+            narrow_more += natural[i] - least[i];
+        else {
+            text_more += natural[i] - least[i];
+            text_nat += natural[i];
+        }
     }
-    if (squeezed && least <= auto_room) {
+    for (int i = 0; i < n; i++) {
+        if (kind[i] == FIXED)
+            tb->colw[i] = val[i];
+        else if (kind[i] == SHARE)
+            tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
+    }
+    if (mins > auto_room + 0.5f) {
+        /* Not even the runs fit: each auto column in proportion to its
+         * run, at least one character (the runs break then). */
+        float floor_sum = 0;
+        for (int i = 0; i < n; i++)
+            floor_sum += kind[i] == AUTO ? one : 0;
+        if (floor_sum > auto_room + 0.5f) {
+            diag_error(L->d, L->path, doc_line(tb->node), "the auto columns need at least %.1f mm but %.1f mm are "
+                       "left (expected fewer columns, or widths=\"…\")", floor_sum * 25.4 / 72, auto_room * 25.4 / 72);
+            return OR_EINPUT;
+        }
+        for (int i = 0; i < n; i++)
+            if (kind[i] == AUTO)
+                tb->colw[i] = one + (auto_room - floor_sum) * (least[i] - one) / (mins - floor_sum > 0 ? mins - floor_sum : 1);
+    } else {
+        float left = auto_room - mins;
+        float to_narrow = narrow_more < left ? narrow_more : left;
+        left -= to_narrow;
+        int ntext = 0;
+        for (int i = 0; i < n; i++)
+            ntext += kind[i] == AUTO && !narrow[i];
         for (int i = 0; i < n; i++) {
             if (kind[i] != AUTO)
                 continue;
-            float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-            float min_w = want < floor_w ? want : floor_w;
-            tb->colw[i] = min_w + (beyond > 0 ? (auto_room - least) * (want - min_w) / beyond : 0);
+            tb->colw[i] = least[i];
+            if (narrow[i]) {
+                if (narrow_more > 0)
+                    tb->colw[i] += to_narrow * (natural[i] - least[i]) / narrow_more;
+                if (!ntext && autos > 0)
+                    tb->colw[i] += left * natural[i] / autos;   /* only narrow columns: all spread */
+            } else if (text_more > 0 && left <= text_more) {
+                tb->colw[i] += left * (natural[i] - least[i]) / text_more;
+            } else if (text_nat > 0) {
+                tb->colw[i] += (natural[i] - least[i]) + (left - text_more) * natural[i] / text_nat;
+            }
         }
     }
     tb->colx[0] = 0;
@@ -1582,6 +1646,24 @@ static or_status lay_table_prepare(lay *L, lay_table *tb)
             if (w > c->natural)
                 c->natural = w;
         }
+        tb_params p;
+        tb_params_default(&p, L->body_w);
+        c->minw = tb_min_width(c->text.chars, c->text.nchars, &p);
+        if (c->minw > c->natural)
+            c->natural = c->minw;   /* (gaps the plain sum of advances leaves out) */
+    }
+    /* One alignment rule by column type: numbers right, status centred,
+     * the rest left; a cell's own align="…" and header cells keep theirs. */
+    lay_coltype ctype[LAY_MAX_COLS];
+    lay_column_types(tb->columns, ctype, LAY_MAX_COLS);
+    for (size_t i = 0; i < tb->ncells; i++) {
+        lay_cell *c = &tb->cells[i];
+        if (c->align_set || tb->rows[c->row].header || c->colspan != 1)
+            continue;
+        if (ctype[c->col] == LAY_COL_NUMBER)
+            c->align = TB_RIGHT;
+        else if (ctype[c->col] == LAY_COL_STATUS)
+            c->align = TB_CENTER;
     }
     st = lay_table_widths(L, tb, L->body_w);
     if (st)
@@ -2282,8 +2364,8 @@ static void lay_table_metrics(lay_table *tb)
 
 static or_status lay_table_block(lay *L, xmlNodePtr n)
 {
-    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false),
-                    .continued = lay_continued_mark(n)};
+    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .columns = doc_attr(n, "columns"),
+                    .zebra = doc_attr_bool(n, "zebra", false), .continued = lay_continued_mark(n)};
     tb.font = lay_table_font(L, n);
     lay_table_metrics(&tb);
     or_status st = OR_OK;
@@ -2314,6 +2396,7 @@ static or_status lay_table_block(lay *L, xmlNodePtr n)
             cell->rowspan = doc_attr_int(c, "rowspan", 1);
             cell->bold = doc_attr_bool(c, "bold", header || total);
             cell->align = lay_align(doc_attr(c, "align"), header ? TB_CENTER : TB_LEFT);
+            cell->align_set = doc_attr(c, "align") != NULL;
             const char *va = doc_attr(c, "valign");
             cell->valign = !va ? 1 : strcmp(va, "top") == 0 ? 0 : strcmp(va, "bottom") == 0 ? 2 : 1;
             if (doc_attr(c, "fill")) {
@@ -2831,6 +2914,7 @@ static or_status lay_part(lay *L, xmlNodePtr n)
     lay_text_free(&t);
     L->y += L->line_h;
     memset(L->hnum, 0, sizeof L->hnum);
+    L->tnum = 0;
     L->level_offset = 1;
     if (st == OR_OK)
         st = lay_blocks(L, n);
