@@ -9,6 +9,7 @@
 #include "utf8.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1639,18 +1640,20 @@ static or_status lay_table_prepare(lay *L, lay_table *tb)
         st = c->node ? lay_collect(L, &c->text, c->node, &f) : lay_put_str(L, &c->text, c->literal, &f, 0);
         if (st)
             return st;
-        /* Natural width: the widest forced line of the cell. */
-        float w = 0;
-        for (size_t k = 0; k < c->text.nchars; k++) {
-            w = c->text.chars[k].cp == '\n' ? 0 : w + c->text.chars[k].advance;
-            if (w > c->natural)
-                c->natural = w;
-        }
+        /* Natural width: the widest forced line of the cell, as the line
+         * breaker sets it (CJK-Latin gaps included); and its widest run
+         * kept whole. */
+        st = lay_break(L, &c->text, 1e6f, 0, 0, TB_LEFT, 0);
+        if (st)
+            return st;
+        for (size_t k = 0; k < c->text.tb.nlines; k++)
+            if (c->text.tb.lines[k].width > c->natural)
+                c->natural = c->text.tb.lines[k].width;
         tb_params p;
         tb_params_default(&p, L->body_w);
         c->minw = tb_min_width(c->text.chars, c->text.nchars, &p);
         if (c->minw > c->natural)
-            c->natural = c->minw;   /* (gaps the plain sum of advances leaves out) */
+            c->natural = c->minw;
     }
     /* One alignment rule by column type: numbers right, status centred,
      * the rest left; a cell's own align="…" and header cells keep theirs. */
@@ -2176,6 +2179,7 @@ static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, si
         st = lay_group_paint(L, &G, L->y, last, line_cut);
         if (st)
             break;
+        tb->body_started = true;
         /* Row `last` is done when every cell that ends in it is. */
         bool row_done = true;
         for (size_t i = 0; i < G.ng; i++) {
@@ -2197,10 +2201,25 @@ static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, si
     return st;
 }
 
+/* The height of the continued mark set above a repeated header. */
+static float lay_cont_height(const lay_table *tb)
+{
+    return tb->cont_caption && tb->header_rows ? tb->line_h * 1.2f : 0;
+}
+
 static or_status lay_table_header(lay *L, lay_table *tb)
 {
     if (!tb->header_rows)
         return OR_OK;
+    if (tb->body_started && tb->cont_caption) {
+        lay_font f = tb->font;
+        f.size *= 0.9f;
+        or_status st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w, L->y + tb->line_h * 0.9f,
+                                   tb->cont_caption, &f, 2, NULL);
+        if (st)
+            return st;
+        L->y += lay_cont_height(tb);
+    }
     or_status st = lay_table_draw(L, tb, 0, tb->header_rows, L->y, 0, NULL, NULL, 0);
     L->y += lay_rows_height(tb, 0, tb->header_rows);
     L->fresh = false;
@@ -2250,6 +2269,37 @@ static float lay_caption_height(lay *L, const lay_table *tb, const char *caption
     return tb->line_h * 1.3f + (lines - 1) * tb->line_h;
 }
 
+/* printf into a new string (or_free it), or NULL when out of memory. */
+static char *lay_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *lay_strdupf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = or_malloc((size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* The row after the group that starts at row r (rows joined by row spans). */
+static size_t lay_group_end(const lay_table *tb, size_t r)
+{
+    size_t end = r + 1;
+    for (size_t i = tb->row_cell[r]; i < tb->row_cell[end]; i++) {
+        const lay_cell *c = &tb->cells[i];
+        if ((size_t)(c->row + c->rowspan) > end)
+            end = (size_t)(c->row + c->rowspan);
+    }
+    return end;
+}
+
 static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
 {
     or_status st = lay_table_prepare(L, tb);
@@ -2265,6 +2315,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         tb->header_rows = 0;
         head_h = 0;
     }
+    head_h += lay_cont_height(tb);
     float cap_h = lay_caption_height(L, tb, caption);
     float first = tb->header_rows < tb->nrows ? tb->rows[tb->header_rows].h : 0;
     if (first > 3 * tb->line_h)
@@ -2281,18 +2332,42 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
     }
     st = lay_table_header(L, tb);
     bool only_header = true;
-    size_t body_index = 0;
+    size_t body_index = 0, rows_here = 0;   /* body rows on this page */
     for (size_t r = tb->header_rows; r < tb->nrows && st == OR_OK;) {
         /* A unit: rows joined by row spans, kept on one page when they fit. */
-        size_t end = r + 1;
-        for (size_t i = tb->row_cell[r]; i < tb->row_cell[end]; i++) {
-            const lay_cell *c = &tb->cells[i];
-            if ((size_t)(c->row + c->rowspan) > end)
-                end = (size_t)(c->row + c->rowspan);
-        }
+        size_t end = lay_group_end(tb, r);
         float h = lay_rows_height(tb, r, end);
         float full = lay_bottom(L) - L->m_top - head_h;
         float room = lay_bottom(L) - L->y;
+        /* At least two body rows on each side of a page break: a row that
+         * fits but would be the only one on this page, or that would leave
+         * one row alone (or a total row) for the next, moves on with the
+         * rows after it.  Single rows only; row groups keep their rules. */
+        if (end == r + 1 && L->y + h <= lay_bottom(L) + 0.01f && end < tb->nrows && lay_group_end(tb, end) == end + 1) {
+            float h2 = tb->rows[end].h;
+            bool next_breaks = L->y + h + h2 > lay_bottom(L) + 0.01f;
+            bool alone_here = rows_here == 0;
+            bool last_two = end + 1 == tb->nrows || tb->rows[end].total;
+            bool fits_fresh = h + h2 <= full + 0.01f;
+            if (next_breaks && fits_fresh && ((alone_here && !only_header) || (last_two && rows_here >= 2))) {
+                st = lay_new_page(L);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                rows_here = 0;
+                continue;
+            }
+            if (next_breaks && fits_fresh && alone_here && only_header && !start.fresh && start.page == L->page) {
+                /* The first row alone under caption and header: the table starts on the next page. */
+                lay_restore(L, &start);
+                st = lay_new_page(L);
+                start = lay_save(L);
+                if (st == OR_OK && caption)
+                    st = lay_table_caption(L, tb, caption, line);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                continue;
+            }
+        }
         if (L->y + h > lay_bottom(L) + 0.01f) {
             /* A group that fits a fresh page moves there, unless that
              * would leave more than half of this page empty: then it is
@@ -2319,11 +2394,15 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
                         st = lay_table_header(L, tb);
                     if (st)
                         return st;
+                    rows_here = 0;
                 }
             } else {
+                size_t page_before = (size_t)L->page;
                 st = lay_table_group(L, tb, r, end, body_index, head_h);
                 body_index += end - r;
                 only_header = false;
+                tb->body_started = true;
+                rows_here = (size_t)L->page == page_before ? rows_here + (end - r) : 2;
                 r = end;
                 continue;
             }
@@ -2332,6 +2411,8 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         L->y += h;
         L->fresh = false;
         only_header = false;
+        tb->body_started = true;
+        rows_here += end - r;
         body_index += end - r;
         r = end;
     }
@@ -2419,13 +2500,42 @@ static or_status lay_table_block(lay *L, xmlNodePtr n)
     }
     if (st == OR_EINPUT)
         L->errors++;
+    /* A table with a caption is numbered (表 N, counted per document or
+     * part) unless numbered="false" or the caption already starts with
+     * the label and a number; continued pages carry 续表 (N). */
+    const char *caption = doc_attr(n, "caption");
+    const char *label = doc_attr(L->root, "table-label");
+    const char *cont = doc_attr(L->root, "table-continued");
+    label = label ? label : "表";
+    cont = cont ? cont : "续表";
+    char *numbered = NULL, *cont_caption = NULL;
+    size_t llen = strlen(label);
+    bool own_number = caption && llen && strncmp(caption, label, llen) == 0
+                      && (caption[llen] >= '0' && caption[llen] <= '9');
+    if (st == OR_OK && caption && *caption && doc_attr_bool(n, "numbered", true) && !own_number) {
+        L->tnum++;
+        numbered = lay_strdupf("%s%d\u3000%s", label, L->tnum, caption);
+        cont_caption = lay_strdupf("%s%d", cont, L->tnum);
+        if (!numbered || !cont_caption)
+            st = lay_nomem(L);
+        caption = numbered;
+    } else if (st == OR_OK && *cont) {
+        cont_caption = lay_strdupf("%s", cont);
+        if (!cont_caption)
+            st = lay_nomem(L);
+    }
+    const char *own_cont = doc_attr(n, "continued-caption");
+    tb.cont_caption = own_cont ? (*own_cont ? own_cont : NULL) : cont_caption;
     if (st == OR_OK)
-        st = lay_table_place(L, &tb, doc_attr(n, "caption"), doc_line(n));
+        st = lay_table_place(L, &tb, caption, doc_line(n));
+    or_free(numbered);
+    or_free(cont_caption);
     lay_table_free(&tb);
     return st;
 }
 
 /* A key-value form is a table: label cells shaded, value cells beside them. */
+
 static or_status lay_form(lay *L, xmlNodePtr n)
 {
     lay_table tb = {.node = n, .continued = lay_continued_mark(n)};

@@ -397,6 +397,8 @@ static bool tb_number_holds(const tb_ctx *ctx, size_t p, size_t j, bool space)
     uint32_t a = c[p].cp, b = c[j].cp;
     if (tb_digit(a) && tb_cn_unit(b))
         return true;
+    if ((b == 0x949F || b == 0x65F6) && (a == 0x5206 || a == 0x5C0F) && p > 0 && tb_digit(c[p - 1].cp))
+        return true;   /* 15分钟, 3小时: a unit of two characters */
     if (space)
         return false;
     if (tb_digit(b) && a == 0x7B2C)
