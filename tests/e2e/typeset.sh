@@ -234,7 +234,7 @@ continued_pages() {   # doc rows-regex header label marks [after-another]
         if grep -q "$rows" "$T/page.txt"; then
             [ "$(count_in "$header")" -ge 1 ] || bad="$bad page $p lacks the header '$header';"
             if [ "$seen" -eq 0 ]; then
-                [ "$(count_in '续')" -eq 0 ] || [ -n "$first_marks" ] || bad="$bad page $p (the group's first) has a mark;"
+                [ "$(count_in '（续）')" -eq 0 ] || [ -n "$first_marks" ] || bad="$bad page $p (the group's first) has a mark;"
             else
                 [ "$(count_in '（续）')" -ge "$want" ] || bad="$bad page $p has $(count_in '（续）') marks (expected $want);"
                 tr -d '\n' < "$T/page.txt" | grep -q "$label" || bad="$bad page $p lacks '$label';"
