@@ -3300,6 +3300,7 @@ static void lay_reset_pass(lay *L)
     L->cover_pages = 0;
     L->level_offset = 0;
     memset(L->hnum, 0, sizeof L->hnum);
+    L->tnum = 0;
 }
 
 /* Pass 0: keeps copies of <document> and its header, footer and page
