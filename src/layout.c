@@ -1512,8 +1512,14 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
         const lay_cell *c = &tb->cells[i];
         if (c->colspan != 1)
             continue;
-        if (c->natural + 2 * tb->padx > natural[c->col])
-            natural[c->col] = c->natural + 2 * tb->padx;
+        /* A header may wrap (a column of short entries under a long
+         * heading stays narrow): it counts up to four characters, or its
+         * widest run. */
+        float nat = c->natural;
+        if (tb->rows[c->row].header && nat > 4 * tb->font.size)
+            nat = c->minw > 4 * tb->font.size ? c->minw : 4 * tb->font.size;
+        if (nat + 2 * tb->padx > natural[c->col])
+            natural[c->col] = nat + 2 * tb->padx;
         if (c->minw + 2 * tb->padx > least[c->col])
             least[c->col] = c->minw + 2 * tb->padx;
     }
