@@ -23,7 +23,8 @@ typedef struct doc_element {
 
 static const doc_element doc_elements[] = {
     {"document", "", "profile:enum(report|gbt9704) orientation:enum(portrait|landscape) title:s author:s "
-     "subject:s keywords:s creator:s confidential:s font:s size:size line-height:len lang:s date:s", false},
+     "subject:s keywords:s creator:s confidential:s font:s size:size line-height:len lang:s date:s "
+     "table-label:s table-continued:s", false},
     {"page-setup", "document", "margin-top:len margin-bottom:len margin-left:len margin-right:len "
      "font:s size:size line-height:len header-rule:bool", false},
     {"header", "document", "left:s center:s right:s outer:s inner:s size:size font:s rule:bool", false},
@@ -41,8 +42,8 @@ static const doc_element doc_elements[] = {
      "line-height:len space-before:len space-after:len color:color", true},
     {"list", "@block td field", "type:enum(bullet|decimal|paren|circled|none)", false},
     {"item", "list", "", true},
-    {"table", "@block", "widths:widths zebra:bool size:size header-rows:int align:enum(left|center|right) "
-     "font:s caption:s continued:s", false},
+    {"table", "@block", "widths:widths columns:columns zebra:bool size:size header-rows:int "
+     "align:enum(left|center|right) font:s caption:s continued:s continued-caption:s numbered:bool", false},
     {"tr", "table", "header:bool total:bool", false},
     {"td", "tr", "colspan:int rowspan:int align:enum(left|center|right|justify) valign:enum(top|middle|bottom) "
      "bold:bool fill:color", true},
@@ -308,6 +309,28 @@ static bool doc_check_nums(const char *s)
     return true;
 }
 
+/* Column types: one word a column. */
+static bool doc_check_columns(const char *v)
+{
+    static const char *const names[] = {"text", "number", "status", "date", "id", "name"};
+    bool any = false;
+    while (*v) {
+        while (*v == ' ')
+            v++;
+        size_t n = strcspn(v, " ");
+        if (!n)
+            break;
+        bool ok = false;
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+            ok |= strlen(names[k]) == n && strncmp(names[k], v, n) == 0;
+        if (!ok)
+            return false;
+        any = true;
+        v += n;
+    }
+    return any;
+}
+
 static bool doc_check_value(const char *type, size_t tlen, const char *v, const char **expected)
 {
     float f;
@@ -348,6 +371,10 @@ static bool doc_check_value(const char *type, size_t tlen, const char *v, const 
     if (T("widths")) {
         *expected = "column widths: lengths, N* shares or auto, separated by spaces";
         return doc_check_widths(v);
+    }
+    if (T("columns")) {
+        *expected = "column types separated by spaces: text, number, status, date, id or name";
+        return doc_check_columns(v);
     }
     if (T("nums")) {
         *expected = "numbers separated by spaces (- for no data)";

@@ -9,6 +9,7 @@
 #include "utf8.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ typedef struct lay {
     size_t nheld;
     bool has_toc;
     int level_offset;    /* 1 inside a <part>: its headings sit one level deeper */
+    int tnum;            /* numbered tables so far in this document (or part) */
     long watch_page;     /* keep-with-next: the page whose end is watched */
     float watch_end;     /* where the flow left watch_page */
     lay_section *sections;
@@ -1336,12 +1338,13 @@ typedef struct lay_mark {
     bool fresh;
     int hnum[4];
     int nfig;
+    int tnum;
 } lay_mark;
 
 static lay_mark lay_save(const lay *L)
 {
     lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
-                  L->nsections, L->page, L->y, L->fresh, {0}, 0};
+                  L->nsections, L->page, L->y, L->fresh, {0}, 0, L->tnum};
     memcpy(m.hnum, L->hnum, sizeof m.hnum);
     m.nfig = L->nfig;
     return m;
@@ -1362,6 +1365,7 @@ static void lay_restore(lay *L, const lay_mark *m)
     L->fresh = m->fresh;
     memcpy(L->hnum, m->hnum, sizeof L->hnum);
     L->nfig = m->nfig;
+    L->tnum = m->tnum;
 }
 
 /* --- tables and forms -------------------------------------------------------- */
@@ -1375,11 +1379,13 @@ typedef struct lay_cell {
     tb_align align;
     int valign;            /* 0 top, 1 middle, 2 bottom */
     bool bold, has_fill;
+    bool align_set;        /* align="…" on the cell: the column type does not change it */
     bool repeat;           /* repeated with the continued mark when its row
                               continues on another page (form labels) */
     dl_color fill;
     lay_text text;
     float natural;         /* one-line width, for auto columns */
+    float minw;            /* its widest run the line breaker keeps whole */
 } lay_cell;
 
 typedef struct lay_row {
@@ -1390,6 +1396,7 @@ typedef struct lay_row {
 typedef struct lay_table {
     xmlNodePtr node;
     const char *widths;    /* the widths attribute, or NULL */
+    const char *columns;   /* the columns attribute (column types), or NULL */
     int ncols;
     float colw[LAY_MAX_COLS], colx[LAY_MAX_COLS + 1];
     lay_cell *cells;
@@ -1400,6 +1407,8 @@ typedef struct lay_table {
     size_t header_rows;
     bool zebra;
     const char *continued; /* marks the continued part of a split cell */
+    const char *cont_caption; /* set above the repeated header on continued pages, or NULL */
+    bool body_started;     /* some body row is on a page: a header from now on repeats */
     lay_font font;
     float padx, pady, line_h;
 } lay_table;
@@ -1480,12 +1489,42 @@ static or_status lay_table_grid(lay *L, lay_table *tb)
     return ncols > 0 ? OR_OK : OR_EINPUT;
 }
 
+/* Column types (columns="…"): what a column holds decides its alignment
+ * and whether it is narrow (kept on one line while there is room) or text
+ * (shares what is left). */
+typedef enum { LAY_COL_AUTO, LAY_COL_TEXT, LAY_COL_NUMBER, LAY_COL_STATUS, LAY_COL_DATE, LAY_COL_ID,
+               LAY_COL_NAME } lay_coltype;
+
+/* An untyped auto column whose widest line is at most this many em is narrow. */
+#define LAY_NARROW_EM 10
+
+static void lay_column_types(const char *s, lay_coltype *t, int n)
+{
+    static const char *const names[] = {"", "text", "number", "status", "date", "id", "name"};
+    for (int i = 0; i < n; i++)
+        t[i] = LAY_COL_AUTO;
+    for (int i = 0; s && *s && i < n;) {
+        while (*s == ' ')
+            s++;
+        size_t len = strcspn(s, " ");
+        if (!len)
+            break;
+        for (int k = 1; k < (int)(sizeof names / sizeof *names); k++)
+            if (strlen(names[k]) == len && strncmp(names[k], s, len) == 0)
+                t[i] = (lay_coltype)k;
+        s += len;
+        i++;
+    }
+}
+
 /* Column widths: fixed lengths first, "auto" columns at their natural
  * width when there is room, N* shares split what is left; a table without
  * shares stretches its auto columns to the full width. */
 static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
 {
     enum { FIXED, SHARE, AUTO } kind[LAY_MAX_COLS];
+    lay_coltype ctype[LAY_MAX_COLS];
+    lay_column_types(tb->columns, ctype, LAY_MAX_COLS);
     float val[LAY_MAX_COLS];
     int n = 0;
     const char *s = tb->widths;
@@ -1523,20 +1562,43 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
                    "(expected one width per column)", tb->widths, n, tb->ncols);
         return OR_EINPUT;
     }
-    float natural[LAY_MAX_COLS] = {0};
+    /* Per column: its widest line (natural) and its widest run kept whole
+     * (least), padding included. */
+    float natural[LAY_MAX_COLS] = {0}, least[LAY_MAX_COLS] = {0};
     for (size_t i = 0; i < tb->ncells; i++) {
         const lay_cell *c = &tb->cells[i];
-        if (c->colspan == 1 && c->natural + 2 * tb->padx > natural[c->col])
-            natural[c->col] = c->natural + 2 * tb->padx;
+        if (c->colspan != 1)
+            continue;
+        /* A header may wrap (a column of short entries under a long
+         * heading stays narrow): it counts up to four characters, or its
+         * widest run. */
+        float nat = c->natural;
+        if (tb->rows[c->row].header && nat > 4 * tb->font.size)
+            nat = c->minw > 4 * tb->font.size ? c->minw : 4 * tb->font.size;
+        if (nat + 2 * tb->padx > natural[c->col])
+            natural[c->col] = nat + 2 * tb->padx;
+        if (c->minw + 2 * tb->padx > least[c->col])
+            least[c->col] = c->minw + 2 * tb->padx;
     }
-    float fixed = 0, shares = 0, autos = 0;
+    float fixed = 0, shares = 0, autos = 0, mins = 0;
+    float one = tb->font.size + 2 * tb->padx;
     for (int i = 0; i < n; i++) {
-        if (kind[i] == FIXED)
+        if (natural[i] <= 0)
+            natural[i] = least[i] = tb->font.size * 2;
+        /* A run wider than a third of the type area (a long URL or id)
+         * does not widen its column: it breaks at its punctuation. */
+        if (least[i] > avail / 3)
+            least[i] = avail / 3 > one ? avail / 3 : one;
+        if (least[i] < one)
+            least[i] = one;
+        if (kind[i] == FIXED) {
             fixed += val[i];
-        else if (kind[i] == SHARE)
+        } else if (kind[i] == SHARE) {
             shares += val[i];
-        else
-            autos += natural[i] > 0 ? natural[i] : tb->font.size * 2;
+        } else {
+            autos += natural[i];
+            mins += least[i];
+        }
     }
     if (fixed > avail + 0.5f) {
         diag_error(L->d, L->path, doc_line(tb->node), "the fixed column widths need %.1f mm but the type area "
@@ -1545,60 +1607,69 @@ static or_status lay_table_widths(lay *L, lay_table *tb, float avail)
     }
     float rest = avail - fixed;
     float auto_room = shares > 0 ? (autos < rest * 0.6f ? autos : rest * 0.6f) : rest;
-    /* Auto columns share their room in proportion to their natural widths;
-     * when that would starve one (a 100,000-character cell beside short
-     * ones), each first gets its minimum (its natural width up to four
-     * characters) and the rest goes by how much more each wants. */
-    float minw[LAY_MAX_COLS], mins = 0, extra = 0;
-    bool starved = false;
-    for (int i = 0; i < n; i++) {
-        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-        float four = 4 * tb->font.size + 2 * tb->padx;
-        minw[i] = want < four ? want : four;
-        if (kind[i] == AUTO) {
-            mins += minw[i];
-            extra += want - minw[i];
-            starved |= autos > 0 && auto_room * want / autos < minw[i];
-        }
-    }
-    if (starved && mins > auto_room + 0.5f) {
-        diag_error(L->d, L->path, doc_line(tb->node), "the auto columns need at least %.1f mm but %.1f mm are left "
-                   "(expected fewer columns, or widths=\"…\")", mins * 25.4 / 72, auto_room * 25.4 / 72);
-        return OR_EINPUT;
-    }
-    for (int i = 0; i < n; i++) {
-        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-        if (kind[i] == FIXED)
-            tb->colw[i] = val[i];
-        else if (kind[i] == AUTO && starved)
-            tb->colw[i] = minw[i] + (extra > 0 ? (auto_room - mins) * (want - minw[i]) / extra : 0);
-        else if (kind[i] == AUTO)
-            tb->colw[i] = autos > 0 ? auto_room * want / autos : 0;
-        else
-            tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
-    }
-    /* Shared in proportion to their widest lines, a column of short
-     * entries beside one of long text would be squeezed below a
-     * character: then each auto column first gets its content's width up to
-     * four characters, and what is left goes in proportion to the rest. */
-    float floor_w = 4 * tb->font.size + 2 * tb->padx, least = 0, beyond = 0;
-    bool squeezed = false;
+    if (shares > 0 && auto_room < mins)
+        auto_room = mins < rest - shares * one ? mins : rest - shares * one;
+    /* Auto columns: every one first gets its widest run kept whole (a
+     * date, an id, a name never wraps while the table has room for it);
+     * then narrow columns (a type other than text, or short entries) grow
+     * to their widest line, and what is left goes to the text columns in
+     * proportion to their content. */
+    bool narrow[LAY_MAX_COLS];
+    float narrow_more = 0, text_more = 0, text_nat = 0;
     for (int i = 0; i < n; i++) {
         if (kind[i] != AUTO)
             continue;
-        float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-        float min_w = want < floor_w ? want : floor_w;
-        squeezed |= tb->colw[i] < min_w - 0.01f;
-        least += min_w;
-        beyond += want - min_w;
+        narrow[i] = ctype[i] == LAY_COL_TEXT ? false
+                    : ctype[i] != LAY_COL_AUTO ? true
+                    : natural[i] <= LAY_NARROW_EM * tb->font.size + 2 * tb->padx;
+        if (narrow[i])
+            narrow_more += natural[i] - least[i];
+        else {
+            text_more += natural[i] - least[i];
+            text_nat += natural[i];
+        }
     }
-    if (squeezed && least <= auto_room) {
+    for (int i = 0; i < n; i++) {
+        if (kind[i] == FIXED)
+            tb->colw[i] = val[i];
+        else if (kind[i] == SHARE)
+            tb->colw[i] = (rest - (autos > 0 ? auto_room : 0)) * val[i] / shares;
+    }
+    if (mins > auto_room + 0.5f) {
+        /* Not even the runs fit: each auto column in proportion to its
+         * run, at least one character (the runs break then). */
+        float floor_sum = 0;
+        for (int i = 0; i < n; i++)
+            floor_sum += kind[i] == AUTO ? one : 0;
+        if (floor_sum > auto_room + 0.5f) {
+            diag_error(L->d, L->path, doc_line(tb->node), "the auto columns need at least %.1f mm but %.1f mm are "
+                       "left (expected fewer columns, or widths=\"…\")", floor_sum * 25.4 / 72, auto_room * 25.4 / 72);
+            return OR_EINPUT;
+        }
+        for (int i = 0; i < n; i++)
+            if (kind[i] == AUTO)
+                tb->colw[i] = one + (auto_room - floor_sum) * (least[i] - one) / (mins - floor_sum > 0 ? mins - floor_sum : 1);
+    } else {
+        float left = auto_room - mins;
+        float to_narrow = narrow_more < left ? narrow_more : left;
+        left -= to_narrow;
+        int ntext = 0;
+        for (int i = 0; i < n; i++)
+            ntext += kind[i] == AUTO && !narrow[i];
         for (int i = 0; i < n; i++) {
             if (kind[i] != AUTO)
                 continue;
-            float want = natural[i] > 0 ? natural[i] : tb->font.size * 2;
-            float min_w = want < floor_w ? want : floor_w;
-            tb->colw[i] = min_w + (beyond > 0 ? (auto_room - least) * (want - min_w) / beyond : 0);
+            tb->colw[i] = least[i];
+            if (narrow[i]) {
+                if (narrow_more > 0)
+                    tb->colw[i] += to_narrow * (natural[i] - least[i]) / narrow_more;
+                if (!ntext && autos > 0)
+                    tb->colw[i] += left * natural[i] / autos;   /* only narrow columns: all spread */
+            } else if (text_more > 0 && left <= text_more) {
+                tb->colw[i] += left * (natural[i] - least[i]) / text_more;
+            } else if (text_nat > 0) {
+                tb->colw[i] += (natural[i] - least[i]) + (left - text_more) * natural[i] / text_nat;
+            }
         }
     }
     tb->colx[0] = 0;
@@ -1632,13 +1703,33 @@ static or_status lay_table_prepare(lay *L, lay_table *tb)
         st = c->node ? lay_collect(L, &c->text, c->node, &f) : lay_put_str(L, &c->text, c->literal, &f, 0);
         if (st)
             return st;
-        /* Natural width: the widest forced line of the cell. */
-        float w = 0;
-        for (size_t k = 0; k < c->text.nchars; k++) {
-            w = c->text.chars[k].cp == '\n' ? 0 : w + c->text.chars[k].advance;
-            if (w > c->natural)
-                c->natural = w;
-        }
+        /* Natural width: the widest forced line of the cell, as the line
+         * breaker sets it (CJK-Latin gaps included); and its widest run
+         * kept whole. */
+        st = lay_break(L, &c->text, 1e6f, 0, 0, TB_LEFT, 0);
+        if (st)
+            return st;
+        for (size_t k = 0; k < c->text.tb.nlines; k++)
+            if (c->text.tb.lines[k].width > c->natural)
+                c->natural = c->text.tb.lines[k].width;
+        tb_params p;
+        tb_params_default(&p, L->body_w);
+        c->minw = tb_min_width(c->text.chars, c->text.nchars, &p);
+        if (c->minw > c->natural)
+            c->natural = c->minw;
+    }
+    /* One alignment rule by column type: numbers right, status centred,
+     * the rest left; a cell's own align="…" and header cells keep theirs. */
+    lay_coltype ctype[LAY_MAX_COLS];
+    lay_column_types(tb->columns, ctype, LAY_MAX_COLS);
+    for (size_t i = 0; i < tb->ncells; i++) {
+        lay_cell *c = &tb->cells[i];
+        if (c->align_set || tb->rows[c->row].header || c->colspan != 1)
+            continue;
+        if (ctype[c->col] == LAY_COL_NUMBER)
+            c->align = TB_RIGHT;
+        else if (ctype[c->col] == LAY_COL_STATUS)
+            c->align = TB_CENTER;
     }
     st = lay_table_widths(L, tb, L->body_w);
     if (st)
@@ -2151,6 +2242,7 @@ static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, si
         st = lay_group_paint(L, &G, L->y, last, line_cut);
         if (st)
             break;
+        tb->body_started = true;
         /* Row `last` is done when every cell that ends in it is. */
         bool row_done = true;
         for (size_t i = 0; i < G.ng; i++) {
@@ -2172,10 +2264,25 @@ static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, si
     return st;
 }
 
+/* The height of the continued mark set above a repeated header. */
+static float lay_cont_height(const lay_table *tb)
+{
+    return tb->cont_caption && tb->header_rows ? tb->line_h * 1.2f : 0;
+}
+
 static or_status lay_table_header(lay *L, lay_table *tb)
 {
     if (!tb->header_rows)
         return OR_OK;
+    if (tb->body_started && tb->cont_caption) {
+        lay_font f = tb->font;
+        f.size *= 0.9f;
+        or_status st = lay_text_at(L, (size_t)L->page, L->m_left + L->body_w, L->y + tb->line_h * 0.9f,
+                                   tb->cont_caption, &f, 2, NULL);
+        if (st)
+            return st;
+        L->y += lay_cont_height(tb);
+    }
     or_status st = lay_table_draw(L, tb, 0, tb->header_rows, L->y, 0, NULL, NULL, 0);
     L->y += lay_rows_height(tb, 0, tb->header_rows);
     L->fresh = false;
@@ -2225,6 +2332,37 @@ static float lay_caption_height(lay *L, const lay_table *tb, const char *caption
     return tb->line_h * 1.3f + (lines - 1) * tb->line_h;
 }
 
+/* printf into a new string (or_free it), or NULL when out of memory. */
+static char *lay_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *lay_strdupf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = or_malloc((size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* The row after the group that starts at row r (rows joined by row spans). */
+static size_t lay_group_end(const lay_table *tb, size_t r)
+{
+    size_t end = r + 1;
+    for (size_t i = tb->row_cell[r]; i < tb->row_cell[end]; i++) {
+        const lay_cell *c = &tb->cells[i];
+        if ((size_t)(c->row + c->rowspan) > end)
+            end = (size_t)(c->row + c->rowspan);
+    }
+    return end;
+}
+
 static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
 {
     or_status st = lay_table_prepare(L, tb);
@@ -2240,6 +2378,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         tb->header_rows = 0;
         head_h = 0;
     }
+    head_h += lay_cont_height(tb);
     float cap_h = lay_caption_height(L, tb, caption);
     float first = tb->header_rows < tb->nrows ? tb->rows[tb->header_rows].h : 0;
     if (first > 3 * tb->line_h)
@@ -2256,18 +2395,42 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
     }
     st = lay_table_header(L, tb);
     bool only_header = true;
-    size_t body_index = 0;
+    size_t body_index = 0, rows_here = 0;   /* body rows on this page */
     for (size_t r = tb->header_rows; r < tb->nrows && st == OR_OK;) {
         /* A unit: rows joined by row spans, kept on one page when they fit. */
-        size_t end = r + 1;
-        for (size_t i = tb->row_cell[r]; i < tb->row_cell[end]; i++) {
-            const lay_cell *c = &tb->cells[i];
-            if ((size_t)(c->row + c->rowspan) > end)
-                end = (size_t)(c->row + c->rowspan);
-        }
+        size_t end = lay_group_end(tb, r);
         float h = lay_rows_height(tb, r, end);
         float full = lay_bottom(L) - L->m_top - head_h;
         float room = lay_bottom(L) - L->y;
+        /* At least two body rows on each side of a page break: a row that
+         * fits but would be the only one on this page, or that would leave
+         * one row alone (or a total row) for the next, moves on with the
+         * rows after it.  Single rows only; row groups keep their rules. */
+        if (end == r + 1 && L->y + h <= lay_bottom(L) + 0.01f && end < tb->nrows && lay_group_end(tb, end) == end + 1) {
+            float h2 = tb->rows[end].h;
+            bool next_breaks = L->y + h + h2 > lay_bottom(L) + 0.01f;
+            bool alone_here = rows_here == 0;
+            bool last_two = end + 1 == tb->nrows || tb->rows[end].total;
+            bool fits_fresh = h + h2 <= full + 0.01f;
+            if (next_breaks && fits_fresh && ((alone_here && !only_header) || (last_two && rows_here >= 2))) {
+                st = lay_new_page(L);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                rows_here = 0;
+                continue;
+            }
+            if (next_breaks && fits_fresh && alone_here && only_header && !start.fresh && start.page == L->page) {
+                /* The first row alone under caption and header: the table starts on the next page. */
+                lay_restore(L, &start);
+                st = lay_new_page(L);
+                start = lay_save(L);
+                if (st == OR_OK && caption)
+                    st = lay_table_caption(L, tb, caption, line);
+                if (st == OR_OK)
+                    st = lay_table_header(L, tb);
+                continue;
+            }
+        }
         if (L->y + h > lay_bottom(L) + 0.01f) {
             /* A group that fits a fresh page moves there, unless that
              * would leave more than half of this page empty: then it is
@@ -2294,11 +2457,15 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
                         st = lay_table_header(L, tb);
                     if (st)
                         return st;
+                    rows_here = 0;
                 }
             } else {
+                size_t page_before = (size_t)L->page;
                 st = lay_table_group(L, tb, r, end, body_index, head_h);
                 body_index += end - r;
                 only_header = false;
+                tb->body_started = true;
+                rows_here = (size_t)L->page == page_before ? rows_here + (end - r) : 2;
                 r = end;
                 continue;
             }
@@ -2307,6 +2474,8 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         L->y += h;
         L->fresh = false;
         only_header = false;
+        tb->body_started = true;
+        rows_here += end - r;
         body_index += end - r;
         r = end;
     }
@@ -2339,8 +2508,8 @@ static void lay_table_metrics(lay_table *tb)
 
 static or_status lay_table_block(lay *L, xmlNodePtr n)
 {
-    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .zebra = doc_attr_bool(n, "zebra", false),
-                    .continued = lay_continued_mark(n)};
+    lay_table tb = {.node = n, .widths = doc_attr(n, "widths"), .columns = doc_attr(n, "columns"),
+                    .zebra = doc_attr_bool(n, "zebra", false), .continued = lay_continued_mark(n)};
     tb.font = lay_table_font(L, n);
     lay_table_metrics(&tb);
     or_status st = OR_OK;
@@ -2371,6 +2540,7 @@ static or_status lay_table_block(lay *L, xmlNodePtr n)
             cell->rowspan = doc_attr_int(c, "rowspan", 1);
             cell->bold = doc_attr_bool(c, "bold", header || total);
             cell->align = lay_align(doc_attr(c, "align"), header ? TB_CENTER : TB_LEFT);
+            cell->align_set = doc_attr(c, "align") != NULL;
             const char *va = doc_attr(c, "valign");
             cell->valign = !va ? 1 : strcmp(va, "top") == 0 ? 0 : strcmp(va, "bottom") == 0 ? 2 : 1;
             if (doc_attr(c, "fill")) {
@@ -2393,13 +2563,42 @@ static or_status lay_table_block(lay *L, xmlNodePtr n)
     }
     if (st == OR_EINPUT)
         L->errors++;
+    /* A table with a caption is numbered (表 N, counted per document or
+     * part) unless numbered="false" or the caption already starts with
+     * the label and a number; continued pages carry 续表 (N). */
+    const char *caption = doc_attr(n, "caption");
+    const char *label = doc_attr(L->root, "table-label");
+    const char *cont = doc_attr(L->root, "table-continued");
+    label = label ? label : "表";
+    cont = cont ? cont : "续表";
+    char *numbered = NULL, *cont_caption = NULL;
+    size_t llen = strlen(label);
+    bool own_number = caption && llen && strncmp(caption, label, llen) == 0
+                      && (caption[llen] >= '0' && caption[llen] <= '9');
+    if (st == OR_OK && caption && *caption && doc_attr_bool(n, "numbered", true) && !own_number) {
+        L->tnum++;
+        numbered = lay_strdupf("%s%d\u3000%s", label, L->tnum, caption);
+        cont_caption = lay_strdupf("%s%d", cont, L->tnum);
+        if (!numbered || !cont_caption)
+            st = lay_nomem(L);
+        caption = numbered;
+    } else if (st == OR_OK && *cont) {
+        cont_caption = lay_strdupf("%s", cont);
+        if (!cont_caption)
+            st = lay_nomem(L);
+    }
+    const char *own_cont = doc_attr(n, "continued-caption");
+    tb.cont_caption = own_cont ? (*own_cont ? own_cont : NULL) : cont_caption;
     if (st == OR_OK)
-        st = lay_table_place(L, &tb, doc_attr(n, "caption"), doc_line(n));
+        st = lay_table_place(L, &tb, caption, doc_line(n));
+    or_free(numbered);
+    or_free(cont_caption);
     lay_table_free(&tb);
     return st;
 }
 
 /* A key-value form is a table: label cells shaded, value cells beside them. */
+
 static or_status lay_form(lay *L, xmlNodePtr n)
 {
     lay_table tb = {.node = n, .continued = lay_continued_mark(n)};
@@ -2889,6 +3088,7 @@ static or_status lay_part(lay *L, xmlNodePtr n)
     L->y += L->line_h;
     memset(L->hnum, 0, sizeof L->hnum);
     L->nfig = 0;
+    L->tnum = 0;
     L->level_offset = 1;
     if (st == OR_OK)
         st = lay_blocks(L, n);
@@ -3090,9 +3290,6 @@ static or_status lay_setup(lay *L)
     return L->errors ? OR_EINPUT : OR_OK;
 }
 
-/* Collects the TOC entries (titles, numbered as the layout will number
- * them) before the first pass, so the contents take their final size at
- * once and page numbers settle in the second pass. */
 /* Collects a node's TOC entries (titles numbered as the layout will number
  * them) before the first pass, so the contents take their final size at
  * once and page numbers settle in the second pass. */
@@ -3104,7 +3301,7 @@ static or_status lay_prescan(lay *L, xmlNodePtr k)
         const char *title = doc_attr(k, "title");
         or_status st = lay_toc_add(L, 1, title ? title : "", 0);
         memset(L->hnum, 0, sizeof L->hnum);
-    L->nfig = 0;
+        L->nfig = 0;
         L->level_offset = 1;
         for (xmlNodePtr c = k->children; c && st == OR_OK; c = c->next)
             if (c->type == XML_ELEMENT_NODE)
@@ -3166,6 +3363,7 @@ static void lay_reset_pass(lay *L)
     L->level_offset = 0;
     memset(L->hnum, 0, sizeof L->hnum);
     L->nfig = 0;
+    L->tnum = 0;
 }
 
 /* Pass 0: keeps copies of <document> and its header, footer and page

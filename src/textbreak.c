@@ -335,6 +335,22 @@ static bool tb_url_word(tb_ctx *ctx, size_t i)
     return is;
 }
 
+/* Inside a Latin word that is not a URL (an id such as S-web-2026-W47, a
+ * path, a file name): after / . - _ ? a line may break, but only where the
+ * word would otherwise be cut between any two characters; never inside a
+ * decimal number (2.5) and not after a sign that starts the word. */
+static bool tb_weak_break(const tb_ctx *ctx, size_t p, size_t j)
+{
+    const tb_char *c = ctx->c;
+    if (p + 1 != j || !tb_url_break_char(c[p].cp) || tb_url_break_char(c[j].cp))
+        return false;
+    if (!tb_kind_word(tb_kind(&c[p])) || !tb_kind_word(tb_kind(&c[j])))
+        return false;
+    if (p == 0 || !tb_kind_word(tb_kind(&c[p - 1])))
+        return false;   /* -5, .net: the mark opens the word */
+    return !(c[p].cp == '.' && tb_digit(c[p - 1].cp) && tb_digit(c[j].cp));
+}
+
 /* 禁则 for "j starts a line", with the 破折号 exception: a "——" may start a
  * line at GB法 level, only a single 一字线 may not. */
 static bool tb_no_start_at(const tb_ctx *ctx, size_t j)
@@ -381,6 +397,8 @@ static bool tb_number_holds(const tb_ctx *ctx, size_t p, size_t j, bool space)
     uint32_t a = c[p].cp, b = c[j].cp;
     if (tb_digit(a) && tb_cn_unit(b))
         return true;
+    if ((b == 0x949F || b == 0x65F6) && (a == 0x5206 || a == 0x5C0F) && p > 0 && tb_digit(c[p - 1].cp))
+        return true;   /* 15分钟, 3小时: a unit of two characters */
     if (space)
         return false;
     if (tb_digit(b) && a == 0x7B2C)
@@ -412,6 +430,8 @@ static bool tb_can_break(tb_ctx *ctx, size_t p, int kp, size_t j, int kj)
         return true;        /* fast path: no letter is in any 禁则 table */
     if (tb_number_holds(ctx, p, j, space))
         return false;
+    if (tb_soft_break(ctx, p, j))
+        return false;       /* 2026年|7月: only as tb_find_break's soft break */
     if (!space && tb_nosplit_pair(a, b))
         return false;
     if (tb_no_start_at(ctx, j))
@@ -581,7 +601,7 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
     const tb_char *c = ctx->c;
     tb_meas m;
     tb_plan pl = tb_natural;
-    size_t last_bo = TB_NONE, last_soft = TB_NONE, first = TB_NONE, f = TB_NONE, sp = TB_NONE, i;
+    size_t last_bo = TB_NONE, last_soft = TB_NONE, last_weak = TB_NONE, first = TB_NONE, f = TB_NONE, sp = TB_NONE, i;
     float ext_bo = 0;
     bool over = false;
 
@@ -610,6 +630,8 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
             ext_bo = tb_extent(ctx, &m);
         } else if (m.last != TB_NONE && tb_soft_break(ctx, m.last, i)) {
             last_soft = i;
+        } else if (m.last != TB_NONE && tb_weak_break(ctx, m.last, i)) {
+            last_weak = i;
         }
         tb_meas t = m;
         tb_meas_add(ctx, &t, i, k, sp, &pl);
@@ -653,6 +675,8 @@ static size_t tb_find_break(tb_ctx *ctx, size_t s, float avail, bool *forced, si
         return last_soft;
     if (last_bo != TB_NONE)
         return last_bo;
+    if (last_weak != TB_NONE && last_weak > first)
+        return last_weak;
     return tb_emergency(ctx, first, f);
 }
 
@@ -912,6 +936,39 @@ static int tb_layout_line(const tb_ctx *ctx, tb_result *out, size_t li)
 
 /* ---------------------------------------------------------------------- */
 /* Public                                                                  */
+
+float tb_min_width(const tb_char *chars, size_t n, const tb_params *p)
+{
+    if (!p || !chars || !n)
+        return 0;
+    tb_ctx ctx = {chars, n, p, 0, 0, false};
+    float widest = 0;
+    size_t a = 0, last = TB_NONE;
+    int last_kind = 0;
+    for (size_t i = 0; i <= n; i++) {
+        int k = i < n ? tb_kind(&chars[i]) : K_NL;
+        if (k == K_SPACE)
+            continue;
+        bool cut = k == K_NL || (last != TB_NONE && tb_can_break(&ctx, last, last_kind, i, k));
+        if (cut && last != TB_NONE) {
+            tb_meas m;
+            tb_measure(&ctx, a, last + 1, &m);
+            float w = tb_extent(&ctx, &m);
+            if (w > widest)
+                widest = w;
+        }
+        if (k == K_NL) {
+            a = i + 1;
+            last = TB_NONE;
+            continue;
+        }
+        if (cut || last == TB_NONE)
+            a = i;
+        last = i;
+        last_kind = k;
+    }
+    return widest;
+}
 
 void tb_params_default(tb_params *p, float width)
 {

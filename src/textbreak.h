@@ -8,8 +8,9 @@
  * Rules applied (GB法 strictness of B.1 plus the [practice] extensions of
  * B.2/B.3):
  *   - breaks between CJK characters; Latin words and numbers only at spaces;
- *     URLs also after / . - _ ? & = ; an unbreakable run wider than the line
- *     is broken between characters as a last resort;
+ *     URLs also after / . - _ ? & = ; a word wider than the line (an id)
+ *     after / . - _ ? & = before anywhere else; an unbreakable run wider
+ *     than the line is broken between characters as a last resort;
  *   - 禁则: tb_no_line_start marks never begin a line, tb_no_line_end marks
  *     never end one, —— and …… are never split, a number keeps a following
  *     unit (% ‰ ℃ ㎡, or "25 kg" across one space); violations are resolved
@@ -96,6 +97,13 @@ void tb_params_default(tb_params *p, float width);
  * lines; a trailing '\n' does not open an empty last line.  chars is only
  * read, and may be NULL when n == 0. */
 int tb_break(const tb_char *chars, size_t n, const tb_params *p, tb_result *out);
+
+/* The width of the widest run of chars[0..n) that tb_break never breaks
+ * at its ordinary break opportunities: a word, a number with its unit, a
+ * date written with units (kept whole here, though tb_break may split it
+ * in a cell too narrow for it), an id (its / . - _ ? breaks are a last
+ * resort).  With p's gap and compression settings; 0 for empty input. */
+float tb_min_width(const tb_char *chars, size_t n, const tb_params *p);
 
 /* Frees both arrays and zeroes *r.  NULL is a no-op. */
 void tb_result_free(tb_result *r);

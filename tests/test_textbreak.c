@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <stdio.h>
 
 #define MAXC 256
 
@@ -388,13 +389,40 @@ static void test_url(void **state)
     assert_string_equal(line_text(f, 1), "ijklmnop/qrstu");
     assert_float(f->r.pieces[0].spacing, 10.0 / 16);
     assert_float(last_right(f, 0), 95);
-    /* Not a URL: a slash does not end a line (分隔号). */
+    /* Not a URL: a slash does not end a line (分隔号) while the line has
+     * another break; a word too wide for the line (an id, a path) breaks
+     * after its punctuation before it is cut anywhere. */
     run(f, "abcdefgh/abcdefgh/abcdefgh");
     assert_true(f->r.nlines >= 2);
-    assert_string_equal(line_text(f, 0), "abcdefgh/abcdefgh/a");
+    assert_string_equal(line_text(f, 0), "abcdefgh/abcdefgh/");
+    run(f, "这是 abcdefghijkl/abcdefgh");
+    assert_string_equal(line_text(f, 0), "这是");
+    run(f, "S-web-2026-W47_inspection.2");
+    assert_string_equal(line_text(f, 0), "S-web-2026-W47_");
+    assert_string_equal(line_text(f, 1), "inspection.2");
+    /* A decimal point is no break: 12345678901234567.5 is cut as before. */
+    run(f, "12345678901234567.5678");
+    assert_string_equal(line_text(f, 0), "12345678901234567.5");
     /* www. counts as a URL too. */
     run(f, "www.abcdefghijk.example.cn");
     assert_string_equal(line_text(f, 0), "www.abcdefghijk.");
+}
+
+/* The widest run tb_break keeps whole: a date with units, an id, a word. */
+static void test_min_width(void **state)
+{
+    fx *f = *state;
+    load(f, "故障处理");
+    assert_float(tb_min_width(f->c, f->n, &f->p), 10);
+    /* 2026年7月3日 10:18: the date is whole (4×5+10+5+10+5+10 = 60 and five
+     * CJK-Latin gaps of 2.5), the time is a word of its own after the space. */
+    load(f, "2026年7月3日 10:18");
+    assert_float(tb_min_width(f->c, f->n, &f->p), 72.5);
+    load(f, "编号 S-web-2026-W47 已处理");
+    assert_float(tb_min_width(f->c, f->n, &f->p), 14 * 5);
+    load(f, "abcd\nefg");
+    assert_float(tb_min_width(f->c, f->n, &f->p), 20);
+    assert_float(tb_min_width(f->c, 0, &f->p), 0);
 }
 
 /* 26 × 5 = 130: last resort, 19 chars (95) then 7. */
@@ -797,6 +825,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_date_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_number_unit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_url, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_min_width, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overlong_word, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cjk_latin_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_justify_gap_first, setup, teardown),

@@ -234,7 +234,7 @@ continued_pages() {   # doc rows-regex header label marks [after-another]
         if grep -q "$rows" "$T/page.txt"; then
             [ "$(count_in "$header")" -ge 1 ] || bad="$bad page $p lacks the header '$header';"
             if [ "$seen" -eq 0 ]; then
-                [ "$(count_in '续')" -eq 0 ] || [ -n "$first_marks" ] || bad="$bad page $p (the group's first) has a mark;"
+                [ "$(count_in '（续）')" -eq 0 ] || [ -n "$first_marks" ] || bad="$bad page $p (the group's first) has a mark;"
             else
                 [ "$(count_in '（续）')" -ge "$want" ] || bad="$bad page $p has $(count_in '（续）') marks (expected $want);"
                 tr -d '\n' < "$T/page.txt" | grep -q "$label" || bad="$bad page $p lacks '$label';"
@@ -404,4 +404,37 @@ if "$BIN" typeset -q "$D/chart-months.xml" -o "$T/chart-months.pdf" 2>"$T/chart-
     esac
 else
     fail "chart-months renders" "$(cat "$T/chart-months.err")"
+fi
+
+# Tables that fit their content (issue 8.3): ids, dates, status and
+# durations on one line with the description taking the rest; at least two
+# body rows on each side of every page break, the total row with two rows;
+# 续表 N above each repeated header; 表 N numbering; a long URL and id in a
+# narrow cell broken at their punctuation.  Positions read back with
+# pdftotext -bbox-layout: a cell's text on one line is one <line> element.
+if long_doc table-fit; then
+    pdftotext -layout "$T/table-fit.pdf" "$T/fit.txt" 2>/dev/null
+    n=$(grep -Ec '^ *INC-2026-[0-9]{4} +2026 年 7 月 [0-9]+ 日 10:[0-9]{2} .* 已完成 +[0-9]+ 分钟 *$' "$T/fit.txt")
+    if [ "$n" = 40 ]; then pass "table-fit: id, date, status and duration each on one line (40 rows)"; else fail "table-fit one-line cells" "$n of 40 rows; $(sed -n 5,12p "$T/fit.txt")"; fi
+    if grep -q '表1　事件处理明细\|表1 *事件处理明细' "$T/fit.txt" && grep -q '表7 *链接' "$T/fit.txt" && ! grep -q '表2' "$T/fit.txt"; then
+        pass "table-fit: captions numbered 表1, an own number (表7) kept"
+    else fail "table-fit numbering" "$(grep -n '表[0-9]' "$T/fit.txt")"; fi
+    p=1; bad=""; cont=0
+    while [ "$p" -le "$npages" ]; do
+        pdftotext -layout -f "$p" -l "$p" "$T/table-fit.pdf" "$T/page.txt" 2>/dev/null
+        rows=$(grep -Ec '^ *(INC-2026-[0-9]{4}|合计) ' "$T/page.txt")
+        if [ "$rows" -gt 0 ] && [ "$rows" -lt 2 ]; then bad="$bad page $p holds $rows row;"; fi
+        if [ "$p" -gt 1 ] && [ "$rows" -gt 0 ]; then
+            if grep -q '续表 *1' "$T/page.txt"; then cont=$((cont + 1)); else bad="$bad page $p has no 续表 1;"; fi
+        fi
+        if grep -q '合计' "$T/page.txt" && ! grep -q 'INC-2026-0040' "$T/page.txt"; then bad="$bad the total row is apart from the last row;"; fi
+        p=$((p + 1))
+    done
+    if [ -z "$bad" ] && [ "$cont" -ge 2 ]; then pass "table-fit: two rows or more on each side of every break, total kept, 续表 on $cont pages"; else fail "table-fit page breaks" "$bad (续表 on $cont)"; fi
+    pdftotext -bbox-layout "$T/table-fit.pdf" "$T/fit.html" 2>/dev/null
+    # The URL and the file name break after / . - _ only: every line of
+    # their cell ends with one of those or is the cell's last.
+    if grep -q '>https://kw.beijing.<\|>https://kw.beijing.gov.cn/<' "$T/fit.html" && grep -q '>S-web-2026-W47_<' "$T/fit.html"; then
+        pass "table-fit: a URL and an id in a narrow cell break at their punctuation"
+    else fail "table-fit URL breaks" "$(grep -o '>[^<]*beijing[^<]*<\|>S-web[^<]*<' "$T/fit.html")"; fi
 fi
