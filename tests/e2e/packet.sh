@@ -55,7 +55,8 @@ returned_pct=$(x /facts/kpi/@returned-percent)
 pdftotext -layout "$T/packet.pdf" "$T/layout.txt" 2>/dev/null
 row=$(awk '/基础分 +加减分合计 +合计得分 +等级/ { getline; print; exit }' "$T/layout.txt" | sed 's/^ *//; s/ *$//; s/  */ /g')
 if [ -n "$score" ] && [ "$row" = "$base $points $score 分 $grade" ]; then pass "score sheet total: $row"; else fail "score sheet total row" "'$row' (facts: $base $points $score $grade)"; fi
-if grep -qF "绩效考核得分${score}分，等级：${grade}" "$T/text"; then pass "checklist: score $score, grade $grade"; else fail "checklist score and grade" "$score $grade"; fi
+raw=$(pdftotext -raw "$T/packet.pdf" - 2>/dev/null | tr -d ' \n\f')
+if printf %s "$raw" | grep -qF "绩效考核得分${score}分，等级：${grade}"; then pass "checklist: score $score, grade $grade"; else fail "checklist score and grade" "$score $grade"; fi
 if grep -qF "绩效考核得分${score}分，等级“${grade}”" "$T/text"; then pass "year-end report: score $score, grade $grade"; else fail "year-end score and grade" "$score $grade"; fi
 r=$(printf '%s' "$returned" | awk -F. '{ n = $1; s = ""; while (length(n) > 3) { s = "," substr(n, length(n) - 2) s; n = substr(n, 1, length(n) - 3) } print "¥" n s "." $2 }')
 if grep -qE "尾款处理：等级为${grade}，[^。]*退回尾款的${returned_pct}%。尾款为[^，]*，即[^，]*，退回甲方${r}（" "$T/text"; then
