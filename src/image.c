@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -343,11 +344,16 @@ static or_status png_decode(FILE *fp, unsigned max_w, unsigned max_h, img_pixels
 
 /* --- JPEG --------------------------------------------------------------------- */
 
+/* Where libjpeg's error manager jumps to; client_data points at it. */
+typedef struct jpg_trap {
+    jmp_buf jmp;
+    char why[JMSG_LENGTH_MAX];
+} jpg_trap;
+
 typedef struct jpg_job {
     struct jpeg_decompress_struct cinfo;
     struct jpeg_error_mgr jerr;
-    jmp_buf jmp;
-    char why[JMSG_LENGTH_MAX];
+    jpg_trap trap;
     FILE *fp;
     unsigned max_w, max_h;
     bool header_only;
@@ -360,10 +366,10 @@ typedef struct jpg_job {
 
 static void jpg_on_error(j_common_ptr c)
 {
-    jpg_job *j = c->client_data;
-    if (!j->why[0])
-        c->err->format_message(c, j->why);
-    longjmp(j->jmp, 1);
+    jpg_trap *t = c->client_data;
+    if (!t->why[0])
+        c->err->format_message(c, t->why);
+    longjmp(t->jmp, 1);
 }
 
 /* Warnings are damage too (a premature end of data, corrupt entropy-coded
@@ -381,11 +387,11 @@ static void jpg_on_message(j_common_ptr c, int level)
 static or_status jpg_run(jpg_job *j)
 {
     struct jpeg_decompress_struct *ci = &j->cinfo;
-    if (setjmp(j->jmp)) {
-        if (strstr(j->why, "Insufficient memory") || strstr(j->why, "Backing store"))
+    if (setjmp(j->trap.jmp)) {
+        if (strstr(j->trap.why, "Insufficient memory") || strstr(j->trap.why, "Backing store"))
             return img_nomem(j->err);
         return img_fail(j->err, OR_EINPUT, "damaged or unsupported JPEG: %s (expected a complete baseline or "
-                        "progressive JPEG in greyscale or RGB)", j->why);
+                        "progressive JPEG in greyscale or RGB)", j->trap.why);
     }
     jpeg_create_decompress(ci);
     ci->mem->max_memory_to_use = IMG_JPEG_MEMORY;
@@ -439,7 +445,11 @@ static or_status jpg_run(jpg_job *j)
         scaler_row(&j->sc, j->row);
     }
     jpeg_finish_decompress(ci);   /* reads on to EOI: damage after the last row counts */
+    bool as_is = ci->scale_denom == 1 && j->sc.tw == ow && j->sc.th == oh
+                 && (ci->jpeg_color_space == JCS_YCbCr || ci->jpeg_color_space == JCS_GRAYSCALE);
     scaler_take(&j->sc, j->out);
+    j->out->kind = IMG_JPEG;
+    j->out->as_is = as_is;
     return OR_OK;
 }
 
@@ -459,12 +469,169 @@ static or_status jpg_decode(FILE *fp, unsigned max_w, unsigned max_h, bool heade
     j->cinfo.err = jpeg_std_error(&j->jerr);
     j->jerr.error_exit = jpg_on_error;
     j->jerr.emit_message = jpg_on_message;
-    j->cinfo.client_data = j;
+    j->cinfo.client_data = &j->trap;
     or_status st = jpg_run(j);
     jpeg_destroy_decompress(&j->cinfo);
     or_free(j->row);
     scaler_free(&j->sc);
     or_free(j);
+    return st;
+}
+
+/* --- JPEG streams to embed ---------------------------------------------------- */
+
+/* True when walking the markers from SOI segment by segment, as libharu's
+ * loader does, reaches a frame header (SOF0, 1, 2 or 9) of 8-bit samples
+ * that says what libjpeg decoded. */
+static bool jpeg_plain_walk(const unsigned char *d, size_t n, const img_pixels *px)
+{
+    size_t i = 2;
+    while (i + 4 <= n) {
+        if (d[i] != 0xFF || d[i + 1] == 0xFF)
+            return false;
+        unsigned tag = d[i + 1], size = (unsigned)d[i + 2] << 8 | d[i + 3];
+        if (tag == 0xC0 || tag == 0xC1 || tag == 0xC2 || tag == 0xC9)
+            return i + 10 <= n && d[i + 4] == 8 && ((unsigned)d[i + 5] << 8 | d[i + 6]) == px->height
+                   && ((unsigned)d[i + 7] << 8 | d[i + 8]) == px->width && d[i + 9] == px->channels;
+        if (size < 2)
+            return false;
+        i += 2 + size;
+    }
+    return false;
+}
+
+static or_status jpeg_file_bytes(const char *path, unsigned char **data, size_t *len, img_error *err)
+{
+    FILE *fp = img_open(path, err);
+    if (!fp)
+        return err->status;
+    or_status st = OR_OK;
+    long size = fseek(fp, 0, SEEK_END) == 0 ? ftell(fp) : -1;
+    if (size <= 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        st = img_fail(err, OR_ESYS, "cannot read it: %s", strerror(errno ? errno : EIO));
+    } else if (!(*data = or_malloc((size_t)size))) {
+        st = img_nomem(err);
+    } else if (fread(*data, 1, (size_t)size, fp) != (size_t)size) {
+        st = img_fail(err, OR_ESYS, "cannot read it: %s", _("the file changed while it was read"));
+        or_free(*data);
+        *data = NULL;
+    } else {
+        *len = (size_t)size;
+    }
+    fclose(fp);
+    return st;
+}
+
+typedef struct jpg_enc {
+    struct jpeg_compress_struct cinfo;
+    struct jpeg_error_mgr jerr;
+    struct jpeg_destination_mgr dest;   /* into mem, grown with or_realloc */
+    jpg_trap trap;
+    unsigned char *mem;
+    size_t cap, len;
+    bool nomem;
+} jpg_enc;
+
+static jpg_enc *enc_of(j_compress_ptr ci)
+{
+    return (jpg_enc *)(void *)((char *)ci->dest - offsetof(jpg_enc, dest));
+}
+
+static void enc_nomem(jpg_enc *e)
+{
+    e->nomem = true;
+    longjmp(e->trap.jmp, 1);
+}
+
+static void enc_init(j_compress_ptr ci)
+{
+    jpg_enc *e = enc_of(ci);
+    e->cap = 64 * 1024;
+    if (!(e->mem = or_malloc(e->cap)))
+        enc_nomem(e);
+    e->dest.next_output_byte = e->mem;
+    e->dest.free_in_buffer = e->cap;
+}
+
+static boolean enc_grow(j_compress_ptr ci)
+{
+    jpg_enc *e = enc_of(ci);
+    unsigned char *m = e->cap < SIZE_MAX / 2 ? or_realloc(e->mem, e->cap * 2) : NULL;
+    if (!m)
+        enc_nomem(e);
+    e->mem = m;
+    e->dest.next_output_byte = m + e->cap;   /* libjpeg hands back a full buffer */
+    e->dest.free_in_buffer = e->cap;
+    e->cap *= 2;
+    return TRUE;
+}
+
+static void enc_term(j_compress_ptr ci)
+{
+    jpg_enc *e = enc_of(ci);
+    e->len = e->cap - e->dest.free_in_buffer;
+}
+
+static or_status jpg_encode_run(jpg_enc *e, const img_pixels *px, img_error *err)
+{
+    struct jpeg_compress_struct *ci = &e->cinfo;
+    if (setjmp(e->trap.jmp))
+        return e->nomem || strstr(e->trap.why, "Insufficient memory")
+                   ? img_nomem(err) : img_fail(err, OR_ESYS, "cannot encode the pixels as JPEG: %s", e->trap.why);
+    jpeg_create_compress(ci);
+    e->dest.init_destination = enc_init;
+    e->dest.empty_output_buffer = enc_grow;
+    e->dest.term_destination = enc_term;
+    ci->dest = &e->dest;
+    ci->image_width = px->width;
+    ci->image_height = px->height;
+    ci->input_components = (int)px->channels;
+    ci->in_color_space = px->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(ci);
+    jpeg_set_quality(ci, IMG_JPEG_QUALITY, TRUE);
+    ci->comp_info[0].h_samp_factor = 1;
+    ci->comp_info[0].v_samp_factor = 1;
+    jpeg_start_compress(ci, TRUE);
+    while (ci->next_scanline < ci->image_height) {
+        JSAMPROW r = px->data + (size_t)ci->next_scanline * px->width * px->channels;
+        jpeg_write_scanlines(ci, &r, 1);
+    }
+    jpeg_finish_compress(ci);
+    return OR_OK;
+}
+
+or_status img_jpeg_stream(const char *path, const img_pixels *px, unsigned char **data, size_t *len,
+                          img_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    err->status = OR_OK;
+    err->msg[0] = '\0';
+    if (px->as_is) {
+        or_status st = jpeg_file_bytes(path, data, len, err);
+        if (st)
+            return st;
+        if (jpeg_plain_walk(*data, *len, px))
+            return OR_OK;
+        or_free(*data);   /* a file libharu would misread: encode anew */
+        *data = NULL;
+        *len = 0;
+    }
+    jpg_enc *e = or_calloc(1, sizeof *e);
+    if (!e)
+        return img_nomem(err);
+    e->cinfo.err = jpeg_std_error(&e->jerr);
+    e->jerr.error_exit = jpg_on_error;
+    e->cinfo.client_data = &e->trap;
+    or_status st = jpg_encode_run(e, px, err);
+    jpeg_destroy_compress(&e->cinfo);
+    if (st == OR_OK) {
+        *data = e->mem;
+        *len = e->len;
+    } else {
+        or_free(e->mem);
+    }
+    or_free(e);
     return st;
 }
 

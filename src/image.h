@@ -52,6 +52,8 @@ typedef struct img_pixels {
     unsigned channels;             /* 1 = grey, 3 = RGB */
     unsigned char *data;           /* width × height × channels bytes */
     unsigned char *alpha;          /* width × height bytes; NULL = opaque */
+    img_kind kind;                 /* what the file was */
+    bool as_is;                    /* JPEG, unscaled, YCbCr or grey: its own bytes can be embedded */
 } img_pixels;
 
 /* Why a call failed: status is OR_EINPUT for a file that is damaged,
@@ -76,6 +78,17 @@ or_status img_decode(const char *path, unsigned max_w, unsigned max_h, img_pixel
 /* The pixel size an image of width × height pixels needs when printed at
  * w_pt × h_pt points: IMG_DPI at that size, never more than it has. */
 void img_fit(unsigned width, unsigned height, double w_pt, double h_pt, unsigned *fit_w, unsigned *fit_h);
+
+/* A JPEG stream for pixels that img_decode read from a JPEG file, so that
+ * a photograph is not embedded as pixels many times its size: the file's
+ * own bytes when px->as_is and its frame header is where a plain walk of
+ * its markers finds it (as libharu's JPEG loader walks them), else the
+ * pixels encoded anew (quality IMG_JPEG_QUALITY, no chroma subsampling,
+ * so that small coloured text stays sharp).  *data (or_malloc) is the
+ * caller's; on failure it is NULL. */
+#define IMG_JPEG_QUALITY 92
+or_status img_jpeg_stream(const char *path, const img_pixels *px, unsigned char **data, size_t *len,
+                          img_error *err);
 
 void img_pixels_free(img_pixels *p);
 

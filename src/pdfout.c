@@ -432,9 +432,11 @@ static or_status draw_path(pdf_writer *w, HPDF_Page page, const dl_path *p, size
     return out_status(w, "drawing a path", pno);
 }
 
-/* Hands libharu raw pixels that src/image.c decoded and checked (its own
- * PNG loader lets libpng abort the process on a damaged file); alpha goes
- * in as a soft mask.  One XObject per file and pixel size. */
+/* Hands libharu only what src/image.c decoded and checked (its own PNG
+ * loader lets libpng abort the process on a damaged file): a PNG as raw
+ * pixels (Flate) with alpha as a soft mask, a JPEG as a JPEG stream
+ * (DCT), the file's own bytes when it was not scaled.  One XObject per
+ * file and pixel size. */
 static HPDF_Image load_image(pdf_writer *w, const dl_image *im, or_status *st)
 {
     img_pixels px;
@@ -444,8 +446,24 @@ static HPDF_Image load_image(pdf_writer *w, const dl_image *im, or_status *st)
         diag_error(w->d, NULL, 0, "image %s: %s", im->path, err.msg);
         return NULL;
     }
-    HPDF_Image img = HPDF_LoadRawImageFromMem(w->pdf, px.data, px.width, px.height,
-                                              px.channels == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB, 8);
+    HPDF_Image img = NULL;
+    if (px.kind == IMG_JPEG) {
+        /* a photograph stays a JPEG: its own checked bytes, or re-encoded
+         * when it was scaled */
+        unsigned char *jpg;
+        size_t len;
+        *st = img_jpeg_stream(im->path, &px, &jpg, &len, &err);
+        if (*st != OR_OK) {
+            diag_error(w->d, NULL, 0, "image %s: %s", im->path, err.msg);
+            img_pixels_free(&px);
+            return NULL;
+        }
+        img = HPDF_LoadJpegImageFromMem(w->pdf, jpg, (HPDF_UINT)len);
+        or_free(jpg);
+    } else {
+        img = HPDF_LoadRawImageFromMem(w->pdf, px.data, px.width, px.height,
+                                       px.channels == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB, 8);
+    }
     if (img && px.alpha) {
         HPDF_Image mask = HPDF_LoadRawImageFromMem(w->pdf, px.alpha, px.width, px.height, HPDF_CS_DEVICE_GRAY, 8);
         if (mask)

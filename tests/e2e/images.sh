@@ -63,8 +63,16 @@ if need "image sizes and masks" pdfimages; then
     [ "$l" = "gray 8" ] && pass "grey16.png: 8-bit grey" || fail "grey16.png" "$l"
     l=$(pdfimages -list "$T/ok-palette.png.pdf" 2>/dev/null | awk 'NR > 2 { print $3, $6 }' | tr '\n' ' ')
     [ "$l" = "image rgb smask gray " ] && pass "palette.png: RGB with its tRNS as a mask" || fail "palette.png" "$l"
-    l=$(pdfimages -list "$T/ok-good.jpg.pdf" 2>/dev/null | awk 'NR > 2 { print $4 "x" $5, $6 }')
-    [ "$l" = "470x180 rgb" ] && pass "good.jpg: 470x180 RGB" || fail "good.jpg" "$l"
+    # a JPEG stays a JPEG: unscaled, its own bytes; scaled, encoded anew
+    l=$(pdfimages -list "$T/ok-good.jpg.pdf" 2>/dev/null | awk 'NR > 2 { print $4 "x" $5, $6, $9 }')
+    [ "$l" = "470x180 rgb jpeg" ] && pass "good.jpg: 470x180 RGB JPEG" || fail "good.jpg" "$l"
+    pdfimages -j "$T/ok-good.jpg.pdf" "$T/x" 2>/dev/null
+    expect "good.jpg embedded byte for byte" cmp "$T/x-000.jpg" "$T/good.jpg"
+    doc small-jpg good.jpg 'width="10mm"'
+    "$BIN" typeset -q "$T/small-jpg.xml" -o "$T/small-jpg.pdf" 2>"$T/err" || fail "good.jpg at 10 mm" "$(cat "$T/err")"
+    # 10 mm at 300 dpi: 119 pixels wide, 46 high
+    l=$(pdfimages -list "$T/small-jpg.pdf" 2>/dev/null | awk 'NR > 2 { print $4 "x" $5, $6, $9 }')
+    [ "$l" = "119x46 rgb jpeg" ] && pass "good.jpg at 10 mm: scaled to 119x46, a JPEG again" || fail "good.jpg at 10 mm" "$l"
 fi
 if need "the drawn image" pdftoppm; then
     pdftoppm -r 30 -png "$T/ok-good.png.pdf" "$T/page" 2>/dev/null
