@@ -146,6 +146,19 @@ static unsigned half_clear(unsigned x, unsigned y, unsigned c)
     return c < 3 ? 200 : x < 8 ? 255 : 0;
 }
 
+/* opaque red on the left, transparent black on the right */
+static unsigned red_or_clear_black(unsigned x, unsigned y, unsigned c)
+{
+    (void)y;
+    return x < 8 ? (c == 0 ? 200 : c == 3 ? 255 : 0) : 0;
+}
+
+static unsigned grey_half_clear(unsigned x, unsigned y, unsigned c)
+{
+    (void)y;
+    return c == 0 ? 200 : x < 8 ? 255 : 0;
+}
+
 static unsigned opaque(unsigned x, unsigned y, unsigned c)
 {
     return c < 3 ? gradient(x, y, c) : 255;
@@ -304,6 +317,14 @@ static void test_png_alpha(void **state)
     assert_int_equal(px.alpha[0], 255);
     assert_int_equal(px.alpha[1], 0);
     img_pixels_free(&px);
+    /* 16 -> 1 column over opaque red and transparent black: half
+     * transparent, and still red 200, not darkened to 100 */
+    write_png(p, 16, 4, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE, red_or_clear_black, NULL, 0, NULL, 0);
+    assert_int_equal(img_decode(p, 1, 1, &px, &err), OR_OK);
+    assert_int_equal(px.alpha[0], 128);
+    assert_int_equal(px.data[0], 200);
+    assert_int_equal(px.data[1], 0);
+    img_pixels_free(&px);
 }
 
 static void test_png_kinds(void **state)
@@ -340,6 +361,16 @@ static void test_png_kinds(void **state)
     assert_non_null(px.alpha);
     assert_int_equal(px.alpha[2], 255);
     assert_int_equal(px.alpha[3], 0);
+    img_pixels_free(&px);
+    /* grey and alpha: one colour channel and a mask */
+    path_in("ga.png", p, sizeof p);
+    write_png(p, 16, 2, 8, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_INTERLACE_NONE, grey_half_clear, NULL, 0, NULL, 0);
+    assert_int_equal(img_decode(p, 0, 0, &px, &err), OR_OK);
+    assert_int_equal(px.channels, 1);
+    assert_int_equal(px.data[0], 200);
+    assert_non_null(px.alpha);
+    assert_int_equal(px.alpha[0], 255);
+    assert_int_equal(px.alpha[15], 0);
     img_pixels_free(&px);
     /* interlaced (Adam7): the same pixels as the plain one */
     path_in("adam7.png", p, sizeof p);
