@@ -123,3 +123,23 @@ if need "downscaled size" pdfimages; then
     l=$(pdfimages -list "$T/big.pdf" 2>/dev/null | awk 'NR > 2 { print $4 "x" $5, $6 }')
     [ "$l" = "1182x1182 rgb" ] && pass "7000x7000 downscaled to 1182x1182 (300 dpi at 100 mm)" || fail "downscaled size" "$l"
 fi
+
+# --- from a template: an image named by the data gets the same checks ----------
+cat >"$T/tpl.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<document xmlns:t="urn:opsreport:template" profile="report" title="截图">
+  <t:param name="period"/>
+  <t:param name="img" select="''"/>
+  <p>截图</p>
+  <image src="{$img}" width="40mm"/>
+</document>
+XML
+"$BIN" render "$T/tpl.xml" --data samples/records --period 2026-07 --param img="$T/bad-crc.png" -o "$T/tpl-bad.pdf" >"$T/err" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "tpl.xml:6: error: image $T/bad-crc.png: damaged PNG: IDAT: CRC error" "$T/err" && [ ! -e "$T/tpl-bad.pdf" ]; then
+    pass "render: a damaged image from a template, exit 1 at the template's line"
+else
+    fail "render: damaged image" "status $rc: $(cat "$T/err")"
+fi
+"$BIN" render "$T/tpl.xml" --data samples/records --period 2026-07 --param img="$T/alpha.png" -q -o "$T/tpl.pdf" 2>"$T/err" \
+    && pass "render: a good image from a template" || fail "render: good image" "$(cat "$T/err")"
