@@ -5,7 +5,7 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
 BUILD    := build
-PKGS     := libxml-2.0 harfbuzz harfbuzz-subset sqlite3 json-c libzip
+PKGS     := libxml-2.0 harfbuzz harfbuzz-subset sqlite3 json-c libzip libpng libjpeg
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 CPPFLAGS += -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Isrc
@@ -18,9 +18,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag pathfmt alloc buf arena atomicout utf8 personal datetime display doc layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
+LIB_MODULES := diag pathfmt alloc buf arena atomicout utf8 personal datetime display doc image layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
 
-TEST_NAMES  := utf8 personal datetime buf calendar period chart fonts pdfout records textbreak facts template import_probes import
+TEST_NAMES  := utf8 personal datetime buf calendar period chart fonts pdfout image records textbreak facts template import_probes import
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).
@@ -71,7 +71,7 @@ all: opsreport $(MO_FILES)
 # them into each po/LANG.po (tests/e2e/i18n.sh fails on an untranslated one).
 XGETTEXT_KEYS := -k_ -kN_ -kngettext:1,2 \
   $(foreach f,diag_error:4 diag_warn:4 diag_verror:4 lerr:3 rfail:4 ffail:2 template_fctx_fail:2 xlsx_bad:4 \
-      imp_err:3 rec_file_error:3 rec_file_warning:3 cli_usage_error:1 init_usage_error:1 ip_usage_error:1 doc_err:3,-k$(f) --flag=$(f):c-format)
+      imp_err:3 img_fail:3 rec_file_error:3 rec_file_warning:3 cli_usage_error:1 init_usage_error:1 ip_usage_error:1 doc_err:3,-k$(f) --flag=$(f):c-format)
 pot:
 	xgettext --from-code=UTF-8 $(XGETTEXT_KEYS) --package-name=opsreport --no-location --sort-output \
 	  -o po/opsreport.pot src/*.c

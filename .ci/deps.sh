@@ -8,10 +8,13 @@
 # gettext builds the message catalogs (msgfmt); locales provides the
 # zh_CN.UTF-8 locale the Chinese messages need (generated below: a fresh
 # Debian has only C.UTF-8); man-db reads the manual (man -l).
+# libpng-dev and libjpeg62-turbo-dev: src/image.c decodes PNG and JPEG
+# itself (libharu's loaders abort the process on a damaged PNG).
 set -eu
 PKGS="build-essential pkg-config libhpdf-dev libxml2-dev libxml2-utils libcmocka-dev
 libharfbuzz-dev poppler-utils qpdf fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 fonts-hanazono fonts-liberation2 time python3 libsqlite3-dev libjson-c-dev sqlite3 libcsv-dev libzip-dev python3-openpyxl
+libpng-dev libjpeg62-turbo-dev
 gettext locales man-db"
 missing=""
 for p in $PKGS; do

@@ -65,8 +65,8 @@ typedef struct dl_path {
 
 typedef struct dl_image {
     float x, y, w, h;
-    const char *path;     /* PNG or JPEG file, checked by layout */
-    bool jpeg;
+    const char *path;     /* PNG or JPEG file, decoded and checked by layout */
+    unsigned px_w, px_h;  /* pixels to embed (img_fit of the printed size); 0 = its own */
 } dl_image;
 
 typedef struct dl_missing {

@@ -5,6 +5,7 @@
 #include "chart.h"
 #include "datetime.h"
 #include "doc.h"
+#include "image.h"
 #include "textbreak.h"
 #include "utf8.h"
 
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define MM(x) ((float)(x) * 72.0f / 25.4f)
 #define LAY_MAX_PASSES 3
@@ -1025,54 +1027,6 @@ static or_status lay_seal(lay *L, xmlNodePtr n)
 
 /* --- images and charts ------------------------------------------------------ */
 
-/* Reads the pixel size of a PNG or JPEG; false when the file is neither. */
-static bool lay_image_size(FILE *fp, bool *jpeg, unsigned *w, unsigned *h)
-{
-    unsigned char head[24];
-    if (fread(head, 1, sizeof head, fp) != sizeof head)
-        return false;
-    if (memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(head + 12, "IHDR", 4) == 0) {
-        *jpeg = false;
-        *w = (unsigned)head[16] << 24 | (unsigned)head[17] << 16 | (unsigned)head[18] << 8 | head[19];
-        *h = (unsigned)head[20] << 24 | (unsigned)head[21] << 16 | (unsigned)head[22] << 8 | head[23];
-        return *w > 0 && *h > 0 && *w < 100000 && *h < 100000;
-    }
-    if (head[0] != 0xFF || head[1] != 0xD8)
-        return false;
-    *jpeg = true;
-    if (fseek(fp, 2, SEEK_SET) != 0)
-        return false;
-    for (int guard = 0; guard < 1000; guard++) {
-        int c = fgetc(fp);
-        if (c != 0xFF)
-            return false;
-        int marker;
-        do
-            marker = fgetc(fp);
-        while (marker == 0xFF);
-        if (marker == EOF)
-            return false;
-        unsigned char len[2];
-        if (fread(len, 1, 2, fp) != 2)
-            return false;
-        long seglen = len[0] << 8 | len[1];
-        if (seglen < 2)
-            return false;
-        bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-        if (sof) {
-            unsigned char s[5];
-            if (fread(s, 1, 5, fp) != 5)
-                return false;
-            *h = (unsigned)s[1] << 8 | s[2];
-            *w = (unsigned)s[3] << 8 | s[4];
-            return *w > 0 && *h > 0;
-        }
-        if (fseek(fp, seglen - 2, SEEK_CUR) != 0)
-            return false;
-    }
-    return false;
-}
-
 static or_status lay_image(lay *L, xmlNodePtr n)
 {
     const char *src = doc_attr(n, "src");
@@ -1087,22 +1041,22 @@ static or_status lay_image(lay *L, xmlNodePtr n)
     else
         snprintf(path, sizeof path, "%s/%s", L->opt->base_dir, src);
     struct stat sb;
-    FILE *fp = NULL;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || !(fp = fopen(path, "rb"))) {
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || access(path, R_OK) != 0) {
         diag_error(L->d, L->path, doc_line(n), "image '%s' does not exist or is not a readable file "
                    "(expected a PNG or JPEG file)", path);
         L->errors++;
         return OR_EINPUT;
     }
-    bool jpeg;
-    unsigned pw, ph;
-    bool ok = lay_image_size(fp, &jpeg, &pw, &ph);
-    fclose(fp);
-    if (!ok) {
-        diag_error(L->d, L->path, doc_line(n), "'%s' is not a PNG or JPEG image", path);
+    /* The header first: kind and declared size, checked against the cap
+     * before a pixel is decoded (src/image.h). */
+    img_info info;
+    img_error ierr;
+    if (img_probe(path, &info, &ierr) != OR_OK) {
+        diag_error(L->d, L->path, doc_line(n), "image %s: %s", path, ierr.msg);
         L->errors++;
-        return OR_EINPUT;
+        return ierr.status;
     }
+    unsigned pw = info.width, ph = info.height;
     /* 96 dpi natural size, scaled down to the type area and the page. */
     float w = (float)pw * 0.75f, h = (float)ph * 0.75f;
     float ww = doc_attr_length(n, "width", L->body_size, L->body_w, 0);
@@ -1126,6 +1080,18 @@ static or_status lay_image(lay *L, xmlNodePtr n)
         w = w * maxh / h;
         h = maxh;
     }
+    /* Decoded whole now, so that a damaged file stops the run before any
+     * PDF is written; pdfout decodes it again at the same size (keeping
+     * the pixels of every image until then would cost more memory). */
+    unsigned px_w, px_h;
+    img_fit(pw, ph, w, h, &px_w, &px_h);
+    img_pixels px;
+    if (img_decode(path, px_w, px_h, &px, &ierr) != OR_OK) {
+        diag_error(L->d, L->path, doc_line(n), "image %s: %s", path, ierr.msg);
+        L->errors++;
+        return ierr.status;
+    }
+    img_pixels_free(&px);
     const char *caption = doc_attr(n, "caption");
     float cap_h = caption ? L->line_h : 0;
     or_status st = lay_need(L, h + cap_h + 6);
@@ -1135,7 +1101,7 @@ static or_status lay_image(lay *L, xmlNodePtr n)
     float x = L->m_left + (align && strcmp(align, "left") == 0 ? 0
                            : align && strcmp(align, "right") == 0 ? L->body_w - w : (L->body_w - w) / 2);
     dl_op op = {.kind = DL_IMAGE};
-    op.u.image = (dl_image){x, lay_pdf_y(L, L->y + 3 + h), w, h, path, jpeg};
+    op.u.image = (dl_image){x, lay_pdf_y(L, L->y + 3 + h), w, h, path, px_w, px_h};
     st = lay_push(L, (size_t)L->page, &op);
     if (st)
         return st;

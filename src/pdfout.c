@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "atomicout.h"
 #include "buf.h"
+#include "image.h"
 #include "utf8.h"
 
 #include <hpdf.h>
@@ -22,6 +23,7 @@
 
 typedef struct pdf_image_slot {
     char *path;           /* a copy: pages, with their strings, may be released */
+    unsigned px_w, px_h;
     HPDF_Image image;
 } pdf_image_slot;
 
@@ -430,31 +432,71 @@ static or_status draw_path(pdf_writer *w, HPDF_Page page, const dl_path *p, size
     return out_status(w, "drawing a path", pno);
 }
 
+/* Hands libharu only what src/image.c decoded and checked (its own PNG
+ * loader lets libpng abort the process on a damaged file): a PNG as raw
+ * pixels (Flate) with alpha as a soft mask, a JPEG as a JPEG stream
+ * (DCT), the file's own bytes when it was not scaled.  One XObject per
+ * file and pixel size. */
+static HPDF_Image load_image(pdf_writer *w, const dl_image *im, or_status *st)
+{
+    img_pixels px;
+    img_error err;
+    *st = img_decode(im->path, im->px_w, im->px_h, &px, &err);
+    if (*st != OR_OK) {
+        diag_error(w->d, NULL, 0, "image %s: %s", im->path, err.msg);
+        return NULL;
+    }
+    HPDF_Image img = NULL;
+    if (px.kind == IMG_JPEG) {
+        /* a photograph stays a JPEG: its own checked bytes, or re-encoded
+         * when it was scaled */
+        unsigned char *jpg;
+        size_t len;
+        *st = img_jpeg_stream(im->path, &px, &jpg, &len, &err);
+        if (*st != OR_OK) {
+            diag_error(w->d, NULL, 0, "image %s: %s", im->path, err.msg);
+            img_pixels_free(&px);
+            return NULL;
+        }
+        img = HPDF_LoadJpegImageFromMem(w->pdf, jpg, (HPDF_UINT)len);
+        or_free(jpg);
+    } else {
+        img = HPDF_LoadRawImageFromMem(w->pdf, px.data, px.width, px.height,
+                                       px.channels == 1 ? HPDF_CS_DEVICE_GRAY : HPDF_CS_DEVICE_RGB, 8);
+    }
+    if (img && px.alpha) {
+        HPDF_Image mask = HPDF_LoadRawImageFromMem(w->pdf, px.alpha, px.width, px.height, HPDF_CS_DEVICE_GRAY, 8);
+        if (mask)
+            HPDF_Image_AddSMask(img, mask);
+    }
+    img_pixels_free(&px);
+    if (!img || w->code) {
+        diag_error(w->d, NULL, 0, "image %s: libharu error 0x%04lX while embedding %u × %u pixels",
+                   im->path, (unsigned long)w->code, im->px_w, im->px_h);
+        *st = OR_ESYS;
+        return NULL;
+    }
+    return img;
+}
+
 static or_status draw_image(pdf_writer *w, HPDF_Page page, const dl_image *im, size_t pno)
 {
     HPDF_Image img = NULL;
     for (size_t i = 0; i < w->nimages && !img; i++)
-        if (strcmp(w->images[i].path, im->path) == 0)
+        if (strcmp(w->images[i].path, im->path) == 0 && w->images[i].px_w == im->px_w
+            && w->images[i].px_h == im->px_h)
             img = w->images[i].image;
     if (!img) {
-        if (access(im->path, R_OK) != 0) {
-            diag_error(w->d, im->path, 0, "cannot read image (page %zu): %s", pno + 1,
-                       strerror(errno));
-            return OR_EINPUT;
-        }
-        img = im->jpeg ? HPDF_LoadJpegImageFromFile(w->pdf, im->path)
-                       : HPDF_LoadPngImageFromFile(w->pdf, im->path);
-        if (!img || w->code) {
-            diag_error(w->d, im->path, 0, "libharu error 0x%04lX: cannot load this %s image",
-                       (unsigned long)w->code, im->jpeg ? "JPEG" : "PNG");
-            return OR_EINPUT;
-        }
+        or_status st;
+        img = load_image(w, im, &st);
+        if (!img)
+            return st;
         if (or_grow(&w->images, &w->images_cap, w->nimages + 1, sizeof *w->images) != 0)
             return diag_nomem(w->d);
         char *copy = or_strdup(im->path);
         if (!copy)
             return diag_nomem(w->d);
-        w->images[w->nimages++] = (pdf_image_slot){copy, img};
+        w->images[w->nimages++] = (pdf_image_slot){copy, im->px_w, im->px_h, img};
     }
     gs_end_text(w);
     out_flush(w);

@@ -461,7 +461,7 @@ static void test_atomic_failure_keeps_old_file(void **state)
     dl_doc doc;
     build_doc(fx, &doc);
     dl_op img = {.kind = DL_IMAGE};
-    img.u.image = (dl_image){10, 10, 50, 50, "/nonexistent/logo.png", false};
+    img.u.image = (dl_image){10, 10, 50, 50, "/nonexistent/logo.png", 0, 0};
     assert_int_equal(dl_push(&doc, 0, &img), 0);
     unsigned errors = fx->d.errors;
     assert_int_not_equal(pdf_write(&doc, fx->fs, pdf, &fx->d), OR_OK);
@@ -527,7 +527,7 @@ static void test_image_embedded_once(void **state)
     build_doc(fx, &doc);
     for (int i = 0; i < 3; i++) {
         dl_op img = {.kind = DL_IMAGE};
-        img.u.image = (dl_image){400.0f + 40 * (float)i, 100, 30, 30, png, false};
+        img.u.image = (dl_image){400.0f + 40 * (float)i, 100, 30, 30, png, 0, 0};
         assert_int_equal(dl_push(&doc, 0, &img), 0);
     }
     path_in(fx, "img.pdf", pdf, sizeof pdf);

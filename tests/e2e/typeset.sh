@@ -129,7 +129,7 @@ check_error "unknown element" 1 'unknown.xml:4: error: unknown element <paragrap
 check_error "bad attribute value" 1 'unknown.xml:5: error: align="middle" on <p> \(expected justify/left/center/right\)' typeset "$D/unknown.xml" -o "$T/bad.pdf"
 check_error "columns wider than the page" 1 'wide-table.xml:3: error: the fixed column widths need 200.0 mm' typeset "$D/wide-table.xml" -o "$T/bad.pdf"
 check_error "missing image" 1 "no-image.xml:3: error: image '.*no-such.png' does not exist" typeset "$D/no-image.xml" -o "$T/bad.pdf"
-check_error "not an image" 1 "not-image.xml:3: error: '.*not-an-image.png' is not a PNG or JPEG image" typeset "$D/not-image.xml" -o "$T/bad.pdf"
+check_error "not an image" 1 "not-image.xml:3: error: image .*not-an-image.png: not a PNG or JPEG file" typeset "$D/not-image.xml" -o "$T/bad.pdf"
 check_error "DOCTYPE refused" 1 'doctype.xml:2: error: a DOCTYPE declaration' typeset "$D/doctype.xml" -o "$T/bad.pdf"
 check_error "missing font file" 1 "bad-fonts.conf:1: error: font file '/nonexistent/font.ttf' not found" typeset "$D/ink.xml" -o "$T/bad.pdf" --fonts "$D/bad-fonts.conf"
 check_error "missing input file" 1 'no-such.xml: error: cannot open the document' typeset "$D/no-such.xml" -o "$T/bad.pdf"
