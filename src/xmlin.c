@@ -284,24 +284,6 @@ static void xmlin_on_doctype(void *ctx, const xmlChar *name, const xmlChar *exte
     xmlStopParser(ctxt);
 }
 
-static int xmlin_fd_read(void *ctx, char *buf, int len)
-{
-    int fd = *(int *)ctx;
-    for (;;) {
-        ssize_t n = read(fd, buf, (size_t)len);
-        if (n >= 0)
-            return (int)n;
-        if (errno != EINTR)
-            return -1;
-    }
-}
-
-static int xmlin_fd_close(void *ctx)
-{
-    (void)ctx;   /* the caller closes the fd */
-    return 0;
-}
-
 static int xmlin_options(int options)
 {
     return (options | XMLIN_ALWAYS) & ~XMLIN_NEVER;
@@ -330,24 +312,23 @@ xmlin_parse_result xmlin_parse_fd(int fd, const xmlin_parse_opts *o, xmlDocPtr *
     xmlin_push(&saved, o->on_error ? o->on_error : (xmlStructuredErrorFunc)NULL, o->error_ctx, NULL, NULL);
     if (!o->on_error)
         xmlSetStructuredErrorFunc(NULL, NULL);
-    int fdv = fd;
-    xmlParserCtxtPtr ctxt = xmlCreateIOParserCtxt(NULL, NULL, xmlin_fd_read, xmlin_fd_close, &fdv,
-                                                  XML_CHAR_ENCODING_NONE);
+    /* xmlCtxtReadFd, not xmlCreateIOParserCtxt: libxml2 2.9's
+     * xmlCreateIOParserCtxt leaks its input buffer when out of memory. */
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         xmlin_pop(&saved);
         return XMLIN_PNOMEM;
     }
-    (void)xmlCtxtUseOptions(ctxt, xmlin_options(o->options));
+    int options = xmlin_options(o->options);
+    (void)xmlCtxtUseOptions(ctxt, options);   /* before the hook sees the SAX callbacks */
     xmlin_state s = {.user = o->user};
     ctxt->_private = &s;
     ctxt->sax->internalSubset = xmlin_on_doctype;
     if (o->hook)
         o->hook(ctxt, o->user);
-    (void)xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    bool well_formed = ctxt->wellFormed;
-    bool nomem = ctxt->errNo == XML_ERR_NO_MEMORY;
+    /* The fd is read from its position and left open (the caller's). */
+    xmlDocPtr doc = xmlCtxtReadFd(ctxt, fd, NULL, NULL, options);
+    bool nomem = ctxt->errNo == XML_ERR_NO_MEMORY || (!doc && !s.doctype && ctxt->errNo == XML_ERR_OK);
     xmlFreeParserCtxt(ctxt);
     xmlin_pop(&saved);
     if (s.doctype || (doc && (doc->intSubset || doc->extSubset))) {
@@ -355,10 +336,8 @@ xmlin_parse_result xmlin_parse_fd(int fd, const xmlin_parse_opts *o, xmlDocPtr *
         *line = s.doctype ? s.doctype_line : 1;
         return XMLIN_DOCTYPE;
     }
-    if (!doc || !well_formed) {
-        xmlFreeDoc(doc);
+    if (!doc)   /* xmlCtxtReadFd keeps only a well-formed document */
         return nomem ? XMLIN_PNOMEM : XMLIN_MALFORMED;
-    }
     *out = doc;
     return XMLIN_PARSED;
 }
