@@ -259,7 +259,7 @@ static or_status calendar_read_doc(const char *path, xmlDocPtr *out, diag *d)
         break;
     }
     if (st.failed)
-        diag_error(d, path, st.line, "not well-formed XML: %s", st.msg);
+        diag_error(d, path, st.line, "not well-formed XML: %.*s", (int)strlen(st.msg), st.msg);
     else
         diag_error(d, path, 0, "not well-formed XML");
     return OR_EINPUT;
