@@ -694,7 +694,18 @@ static void rec_load_dom(rec_loader *L, int fd, rec_kind kind)
 /* Loads one file.  Probes files are only recognised in the first pass
  * (returns true for them) and streamed in a second pass, after the
  * contract is known, so that samples can be checked against the term. */
-static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
+/* A probes file is opened twice, once per pass; the second open must find
+ * the very file the first one did (same inode, size and modification
+ * time), or what is streamed is not what was recognised. */
+static bool rec_same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+           && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* ident: in the first pass, where a probes file's identity is noted; in
+ * the second, what it must still be. */
+static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass, struct stat *ident)
 {
     bool is_probes = false;
     L->file = arena_strdup(&L->r->mem, path);
@@ -708,7 +719,10 @@ static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
     int fd = rec_open(L, path, &size);
     rec_kind kind = REC_KIND_COUNT;
     L->file_index = REC_NO_INDEX;
-    if (fd >= 0 && rec_prescan(L, fd, &kind)) {
+    struct stat now;
+    if (fd >= 0 && probes_pass && (fstat(fd, &now) != 0 || !rec_same_file(ident, &now))) {
+        rec_file_error(L, 0, "changed while it was being read (expected the file to stay as it is while opsreport runs)");
+    } else if (fd >= 0 && rec_prescan(L, fd, &kind)) {
         L->kind = kind;
         is_probes = kind == REC_KIND_PROBES;
         if (!probes_pass) {   /* listed once, in load order (probes where they were met) */
@@ -723,7 +737,12 @@ static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
             rec_file_error(L, 0, "file too large for <%s>: %lld bytes (expected at most %lld)",
                            records_kind_name(kind), (long long)size, (long long)REC_MAX_FILE_BYTES);
         } else if (kind == REC_KIND_PROBES && !probes_pass) {
-            /* later */
+            if (fstat(fd, ident) != 0) {   /* streamed later, from the same file */
+                rec_file_error(L, 0, "cannot stat: %s", strerror(errno));
+                is_probes = false;
+            }
+        } else if (kind != REC_KIND_PROBES && probes_pass) {
+            rec_file_error(L, 0, "changed while it was being read (expected the file to stay as it is while opsreport runs)");
         } else {
             L->r->files_per_kind[kind]++;
             if (kind == REC_KIND_PROBES)
@@ -1100,14 +1119,16 @@ or_status records_load_files_flags(records **out, const char *const *paths, size
 
     unsigned errors_before = d ? d->errors : 0;
     bool *probes = or_calloc(n ? n : 1, sizeof *probes);
-    if (!probes)
+    struct stat *idents = or_calloc(n ? n : 1, sizeof *idents);
+    if (!probes || !idents)
         L.nomem = true;
     for (size_t i = 0; i < n && !L.nomem; i++)
-        probes[i] = rec_load_one(&L, paths[i], false);
+        probes[i] = rec_load_one(&L, paths[i], false, &idents[i]);
     for (size_t i = 0; i < n && !L.nomem; i++)
         if (probes[i])
-            rec_load_one(&L, paths[i], true);
+            rec_load_one(&L, paths[i], true, &idents[i]);
     or_free(probes);
+    or_free(idents);
     if (!L.nomem)
         rec_cross_check(&L);
 
