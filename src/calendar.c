@@ -232,8 +232,8 @@ static or_status calendar_read_doc(const char *path, xmlDocPtr *out, diag *d)
         return OR_ESYS;
     }
     if (opened != XMLIN_OPENED) {
-        char msg[PATH_MAX + 256];
-        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, msg, sizeof msg));
+        char refusal[XMLIN_MSG_MAX];
+        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, refusal, sizeof refusal));
         return OR_EINPUT;
     }
     calendar_parse_state st = {0};

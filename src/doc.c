@@ -553,8 +553,8 @@ or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
         return OR_EINPUT;
     }
     if (opened != XMLIN_OPENED) {
-        char msg[PATH_MAX + 256];
-        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, DOC_MAX_FILE_BYTES, false, msg, sizeof msg));
+        char refusal[XMLIN_MSG_MAX];
+        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, DOC_MAX_FILE_BYTES, false, refusal, sizeof refusal));
         return OR_EINPUT;
     }
     xmlin_prolog pro;

@@ -534,8 +534,8 @@ or_status kpi_rules_load(kpi_rules **out, const char *path, const char *schema_p
         diag_error(d, path, 0, "cannot read the rules file (expected a readable KPI rules XML file)");
         st = OR_EINPUT;
     } else if (opened != XMLIN_OPENED) {
-        char msg[PATH_MAX + 256];
-        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, msg, sizeof msg));
+        char refusal[XMLIN_MSG_MAX];
+        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, refusal, sizeof refusal));
         st = OR_EINPUT;
     }
     xmlDocPtr doc = NULL;

@@ -259,10 +259,7 @@ void rec_xml_error(void *ctx, xmlErrorPtr e)
         return;
     }
     char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-    for (size_t len = strlen(msg); len && (msg[len - 1] == '\n' || msg[len - 1] == ' ');)
-        msg[--len] = '\0';
-    long line = e->line;
+    long line = xmlin_error_text(e, msg, sizeof msg);
     xmlNodePtr node = e->node;
     if (node && (line <= 0 || (L->stream_line == 0 && node->type == XML_ELEMENT_NODE)))
         line = rec_node_line(node);   /* where its start tag begins (see rec_sax_start) */
@@ -379,8 +376,8 @@ static int rec_open(rec_loader *L, const char *path, int64_t *size)
     xmlin_file f;
     xmlin_open_result res = xmlin_open(path, REC_MAX_PROBES_FILE_BYTES, &f);
     if (res != XMLIN_OPENED) {
-        char msg[PATH_MAX + 256];
-        rec_file_error(L, 0, "%s", xmlin_open_message(res, &f, REC_MAX_PROBES_FILE_BYTES, true, msg, sizeof msg));
+        char refusal[XMLIN_MSG_MAX];
+        rec_file_error(L, 0, "%s", xmlin_open_message(res, &f, REC_MAX_PROBES_FILE_BYTES, true, refusal, sizeof refusal));
         return -1;
     }
     *size = f.size;

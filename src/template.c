@@ -1184,7 +1184,7 @@ static tunit *load_unit_fd(loader *L, const char *path, xmlNodePtr from, const c
  * XMLIN_MAX_BYTES) and compiles it. */
 static tunit *load_unit(loader *L, const char *path, xmlNodePtr from, const char *href)
 {
-    char real[PATH_MAX], msg[PATH_MAX + 256];
+    char real[PATH_MAX], refusal[XMLIN_MSG_MAX];
     const char *why = NULL;
     xmlin_file f;
     xmlin_open_result opened = xmlin_open(path, XMLIN_MAX_BYTES, &f);
@@ -1195,7 +1195,7 @@ static tunit *load_unit(loader *L, const char *path, xmlNodePtr from, const char
     else if (opened == XMLIN_ENOTREG)
         why = "not a regular file";
     else if (opened != XMLIN_OPENED)
-        why = xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, msg, sizeof msg);
+        why = xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, refusal, sizeof refusal);
     else if (!realpath(path, real))
         why = strerror(errno);
     if (why) {

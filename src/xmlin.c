@@ -107,8 +107,8 @@ or_status xmlin_open_diag(const char *path, int64_t max_bytes, xmlin_file *f, di
     xmlin_open_result res = xmlin_open(path, max_bytes, f);
     if (res == XMLIN_OPENED)
         return OR_OK;
-    char msg[PATH_MAX + 256];
-    diag_error(d, path, 0, "%s", xmlin_open_message(res, f, max_bytes, false, msg, sizeof msg));
+    char refusal[XMLIN_MSG_MAX];
+    diag_error(d, path, 0, "%s", xmlin_open_message(res, f, max_bytes, false, refusal, sizeof refusal));
     return OR_EINPUT;
 }
 

@@ -74,6 +74,9 @@ void xmlin_close(xmlin_file *f);
 /* "a FIFO", "a directory", "a device", "a socket", "a special file". */
 const char *xmlin_mode_name(unsigned mode);
 
+/* Room for a message of xmlin_open_message: a path and the words. */
+#define XMLIN_MSG_MAX (PATH_MAX + 256)
+
 /* The common message of a failed open (translated), e.g. "refused: a FIFO
  * (expected a regular XML file)"; dir_note adds that subdirectories are not
  * read.  Returns out. */
