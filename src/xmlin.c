@@ -309,8 +309,8 @@ xmlin_parse_result xmlin_parse_fd(int fd, const xmlin_parse_opts *o, xmlDocPtr *
         }
     }
     xmlin_handlers saved;
-    xmlin_push(&saved, o->on_error ? o->on_error : (xmlStructuredErrorFunc)NULL, o->error_ctx, NULL, NULL);
-    if (!o->on_error)
+    xmlin_push(&saved, o->on_error, o->error_ctx, NULL, NULL);
+    if (!o->on_error)   /* nothing to the outer handler: libxml2 falls back to the swallowed generic one */
         xmlSetStructuredErrorFunc(NULL, NULL);
     /* xmlCtxtReadFd, not xmlCreateIOParserCtxt: libxml2 2.9's
      * xmlCreateIOParserCtxt leaks its input buffer when out of memory. */
