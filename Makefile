@@ -18,9 +18,9 @@ SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # Library modules (everything but main.c).  Listed, not globbed: a module
 # joins the build when it is ready.
-LIB_MODULES := diag pathfmt alloc buf arena atomicout utf8 personal datetime display doc image layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
+LIB_MODULES := diag pathfmt alloc buf arena atomicout xmlin utf8 personal datetime display doc image layout textbreak chart fonts pdfout calendar period records records_kinds records_probes cli kpi facts facts_kpi facts_xml dataset template template_funcs money render probewrite kuma promjson import_probes csvin xlsx importmap import init
 
-TEST_NAMES  := utf8 personal datetime buf calendar period chart fonts pdfout image records textbreak facts template import_probes import
+TEST_NAMES  := utf8 personal datetime buf xmlin atomicout calendar period chart fonts pdfout image records textbreak facts template import_probes import
 
 # Package flags come from a generated file so that pkg-config runs after
 # .ci/deps.sh has installed what is missing (make restarts after remaking it).

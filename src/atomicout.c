@@ -381,3 +381,95 @@ or_status atomic_write_file(const char *path, const void *data, size_t len, diag
     }
     return atomic_commit(&o, d);
 }
+
+/* ---- new files ------------------------------------------------------------ */
+
+int atomic_new_open(atomic_new *o, const char *dir, const char *name)
+{
+    *o = (atomic_new){0};
+    size_t n = strlen(dir) + strlen(name) + sizeof "/..XXXXXX";
+    o->tmp = or_malloc(n);
+    if (!o->tmp) {
+        errno = ENOMEM;
+        return -1;
+    }
+    (void)snprintf(o->tmp, n, "%s/.%s.XXXXXX", dir, name);   /* sized above: never cut */
+    int fd = mkostemp(o->tmp, O_CLOEXEC);
+    if (fd >= 0) {
+        set_default_mode(fd);
+        o->f = fdopen(fd, "w");
+        if (o->f)
+            return 0;
+        int err = errno;
+        close(fd);
+        (void)unlink(o->tmp);
+        errno = err;
+    }
+    int err = errno;
+    or_free(o->tmp);
+    o->tmp = NULL;
+    errno = err;
+    return -1;
+}
+
+or_status atomic_new_finish(atomic_new *o, diag *d)
+{
+    if (!o->f)
+        return OR_OK;
+    bool ok = fflush(o->f) == 0 && !ferror(o->f);
+    ok = ok && fsync(fileno(o->f)) == 0;
+    int err = errno;
+    ok = fclose(o->f) == 0 && ok;
+    if (!ok && err)
+        errno = err;
+    o->f = NULL;
+    if (!ok) {
+        diag_error(d, o->tmp, 0, "cannot write: %s", strerror(errno));
+        return OR_ESYS;
+    }
+    return OR_OK;
+}
+
+int atomic_new_place(atomic_new *o, const char *final)
+{
+    int rc = link(o->tmp, final);
+    if (rc != 0 && errno != EEXIST
+        && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EXDEV)) {
+        /* File systems without hard links: check, then rename. */
+        struct stat sb;
+        if (lstat(final, &sb) == 0) {
+            errno = EEXIST;
+            return -1;
+        }
+        rc = rename(o->tmp, final);
+    } else if (rc == 0) {
+        rc = unlink(o->tmp);
+    }
+    if (rc != 0)
+        return -1;
+    o->placed = true;
+    /* The new name is durable only once the directory entry is on disk. */
+    char dir[PATH_MAX];
+    dir_of(final, dir, sizeof dir);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        int sync_rc = fsync(dfd);
+        int err = errno;
+        close(dfd);
+        if (sync_rc != 0 && err != EINVAL) {
+            errno = err;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void atomic_new_discard(atomic_new *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp && !o->placed)
+        (void)unlink(o->tmp);
+    or_free(o->tmp);
+    *o = (atomic_new){0};
+}

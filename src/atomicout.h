@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct atomic_out {
     char *target;      /* resolved path that will be replaced (NULL for stdout) */
@@ -56,5 +57,36 @@ void atomic_abort(atomic_out *o);
 or_status atomic_write_file(const char *path, const void *data, size_t len, diag *d);
 
 void atomic_install_signal_handlers(void);
+
+/* ---- new files ------------------------------------------------------------
+ * Record files that import, import probes and init add to a data directory
+ * never replace anything.  Their bytes go to a temporary file that mkstemp
+ * makes in the target's directory, hidden (".NAME.XXXXXX": a records
+ * directory skips dot names), with the permissions a plain fopen would
+ * give; atomic_new_finish flushes and fsyncs it (the caller may read it
+ * back then, e.g. to validate it); atomic_new_place links it to its final
+ * name only if that name is free (link never replaces; a file system
+ * without hard links gets check-then-rename), removes the temporary name
+ * and fsyncs the directory.  The temporary files are not armed for the
+ * signal handler (several may exist at once): a killed run leaves a dot
+ * file behind, never a half-written record file. */
+typedef struct atomic_new {
+    char *tmp;   /* the temporary file's path, owned */
+    FILE *f;     /* open for writing until atomic_new_finish */
+    bool placed; /* atomic_new_place gave it its final name: no temporary name is left */
+} atomic_new;
+
+/* Creates dir/.NAME.XXXXXX open for writing: 0, or -1 with errno (ENOMEM
+ * when out of memory) and o->tmp NULL; the caller words the error. */
+int atomic_new_open(atomic_new *o, const char *dir, const char *name);
+/* Flushes, fsyncs and closes the temporary file; OR_ESYS naming it. */
+or_status atomic_new_finish(atomic_new *o, diag *d);
+/* Gives the finished temporary file the name final unless final exists:
+ * 0, or -1 with errno (EEXIST: the name is taken; the temporary file
+ * stays).  The caller words the error. */
+int atomic_new_place(atomic_new *o, const char *final);
+/* Closes (if open) and removes the temporary file if it is still there,
+ * and frees o's memory. */
+void atomic_new_discard(atomic_new *o);
 
 #endif

@@ -1,6 +1,7 @@
 #include "calendar.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <libxml/parserInternals.h>
 
 #include "alloc.h"
+#include "xmlin.h"
 
 /* One listed day.  Days are kept sorted and unique so lookups are a binary
  * search; the list is a few dozen days a year. */
@@ -198,75 +200,69 @@ void calendar_free(calendar *cal)
 
 /* ---- reading a file ---------------------------------------------------- */
 
+/* The last libxml2 message of a parse: a calendar error names one. */
 typedef struct calendar_parse_state {
-    bool doctype;
-    long doctype_line;
+    bool failed;
+    long line;
+    char msg[400];
 } calendar_parse_state;
 
-/* SAX hook for <!DOCTYPE …>.  A DOCTYPE is refused outright (entities and
- * defaults it declares could change what the file says), so the parse stops
- * here, before the internal subset is even read; the parser's current line
- * is the DOCTYPE's, which the finished tree would no longer tell us. */
-static void calendar_on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-                                const xmlChar *system_id)
+static void calendar_on_error(void *ctx, xmlErrorPtr e)
 {
-    (void)name;
-    (void)external_id;
-    (void)system_id;
-    xmlParserCtxtPtr ctxt = ctx;
-    calendar_parse_state *st = ctxt->_private;
-    st->doctype = true;
-    st->doctype_line = ctxt->input ? ctxt->input->line : 0;
-    xmlStopParser(ctxt);
+    calendar_parse_state *st = ctx;
+    if (!e)
+        return;
+    st->failed = true;
+    st->line = xmlin_error_text(e, st->msg, sizeof st->msg);
+    st->msg[strcspn(st->msg, "\n")] = '\0';   /* the first line of libxml2's message */
 }
 
-/* Parses `path` without network, entity substitution or DTD loading.  On
- * success *out is the caller's document. */
+/* Parses `path` through xmlin: a regular file, no DOCTYPE (entities and
+ * defaults it declares could change what the file says), no network, no
+ * entity substitution or DTD loading.  On success *out is the caller's
+ * document. */
 static or_status calendar_read_doc(const char *path, xmlDocPtr *out, diag *d)
 {
     *out = NULL;
-    /* libxml2's message for a missing file is vague; say it plainly. */
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        diag_error(d, path, 0, "cannot open the calendar file: %s", strerror(errno));
+    xmlin_file f;
+    xmlin_open_result opened = xmlin_open(path, XMLIN_MAX_BYTES, &f);
+    if (opened == XMLIN_ENOFILE || opened == XMLIN_EDANGLING) {
+        /* libxml2's message for a missing file is vague; say it plainly. */
+        diag_error(d, path, 0, "cannot open the calendar file: %s", strerror(opened == XMLIN_ENOFILE ? f.err : ENOENT));
         return OR_ESYS;
     }
-    fclose(f);
-
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        return diag_nomem(d);
-    calendar_parse_state st = {false, 0};
-    ctxt->_private = &st;
-    ctxt->sax->internalSubset = calendar_on_doctype;
-    xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOERROR
-                                        | XML_PARSE_NOWARNING);
-    or_status st_out = OR_OK;
-    if (st.doctype) {
-        diag_error(d, path, st.doctype_line,
+    if (opened != XMLIN_OPENED) {
+        char refusal[XMLIN_MSG_MAX];
+        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, refusal, sizeof refusal));
+        return OR_EINPUT;
+    }
+    calendar_parse_state st = {0};
+    xmlin_parse_opts o = {.options = XML_PARSE_NOERROR | XML_PARSE_NOWARNING, .on_error = calendar_on_error,
+                          .error_ctx = &st};
+    xmlDocPtr doc = NULL;
+    long at = 0;
+    xmlin_parse_result res = xmlin_parse_fd(f.fd, &o, &doc, &at);
+    xmlin_close(&f);
+    switch (res) {
+    case XMLIN_PARSED:
+        *out = doc;
+        return OR_OK;
+    case XMLIN_DOCTYPE:
+        diag_error(d, path, at,
                    "found a <!DOCTYPE> declaration; expected none (calendar files are plain XML "
                    "without a DTD)");
-        st_out = OR_EINPUT;
-    } else if (!doc) {
-        const xmlError *err = xmlCtxtGetLastError(ctxt);
-        if (err && err->message) {
-            /* libxml2 messages end with a newline; diag adds its own. */
-            int len = (int)strcspn(err->message, "\n");
-            diag_error(d, path, err->line, "not well-formed XML: %.*s", len, err->message);
-        } else {
-            diag_error(d, path, 0, "not well-formed XML");
-        }
-        st_out = OR_EINPUT;
+        return OR_EINPUT;
+    case XMLIN_PNOMEM:
+        return diag_nomem(d);
+    case XMLIN_MALFORMED:
+    case XMLIN_PREAD:
+        break;
     }
-    if (st_out != OR_OK) {
-        xmlFreeDoc(doc);
-        xmlFreeParserCtxt(ctxt);
-        return st_out;
-    }
-    xmlFreeParserCtxt(ctxt);
-    *out = doc;
-    return OR_OK;
+    if (st.failed)
+        diag_error(d, path, st.line, "not well-formed XML: %.*s", (int)strlen(st.msg), st.msg);
+    else
+        diag_error(d, path, 0, "not well-formed XML");
+    return OR_EINPUT;
 }
 
 /* ---- collecting a document's records ----------------------------------- */

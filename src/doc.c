@@ -1,8 +1,10 @@
 #include "doc.h"
 
 #include "utf8.h"
+#include "xmlin.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/xmlreader.h>
 #include <math.h>
@@ -535,39 +537,41 @@ static or_status doc_check_root(doc_checker *c, xmlNodePtr root)
 }
 
 
-/* The line of the first "<!DOCTYPE" in the file's head: the reader only
- * reports the declaration once it has read past it. */
-static long doc_doctype_line(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    char head[65536];
-    size_t n = fp ? fread(head, 1, sizeof head - 1, fp) : 0;
-    if (fp)
-        fclose(fp);
-    head[n] = '\0';
-    const char *at = strstr(head, "<!DOCTYPE");
-    if (!at || memchr(head, '\0', n))
-        return 0;
-    long line = 1;
-    for (const char *p = head; p < at; p++)
-        line += *p == '\n';
-    return line;
-}
-
 or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
 {
     doc_checker c = {.path = path, .d = d};
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        diag_error(d, path, 0, "cannot open the document: %s", strerror(errno));
+    /* xmlin: a regular file within the cap, opened without blocking; a
+     * DOCTYPE refused before libxml2 reads a byte. */
+    xmlin_file f;
+    xmlin_open_result opened = xmlin_open(path, DOC_MAX_FILE_BYTES, &f);
+    if (opened == XMLIN_ENOFILE || opened == XMLIN_EDANGLING) {
+        diag_error(d, path, 0, "cannot open the document: %s", strerror(opened == XMLIN_ENOFILE ? f.err : ENOENT));
         return OR_EINPUT;
     }
-    if (!S_ISREG(sb.st_mode)) {
+    if (opened == XMLIN_ENOTREG) {
         diag_error(d, path, 0, "not a regular file (expected an XML document file)");
         return OR_EINPUT;
     }
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
+    if (opened != XMLIN_OPENED) {
+        char refusal[XMLIN_MSG_MAX];
+        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, DOC_MAX_FILE_BYTES, false, refusal, sizeof refusal));
+        return OR_EINPUT;
+    }
+    xmlin_prolog pro;
+    xmlin_prolog_result pr = xmlin_scan_prolog(f.fd, &pro);
+    if (pr == XMLIN_PROLOG_DOCTYPE || pr == XMLIN_PROLOG_NOMEM || pr == XMLIN_PROLOG_EREAD) {
+        xmlin_close(&f);
+        if (pr == XMLIN_PROLOG_NOMEM)
+            return diag_nomem(d);
+        if (pr == XMLIN_PROLOG_EREAD)
+            diag_error(d, path, 0, "cannot read the document (expected a readable XML file)");
+        else
+            diag_error(d, path, pro.line, "a DOCTYPE declaration (documents take no DTD; remove it)");
+        return OR_EINPUT;
+    }
+    xmlTextReaderPtr r = xmlin_reader_fd(f.fd, path, XML_PARSE_NOCDATA);
     if (!r) {
+        xmlin_close(&f);
         diag_error(d, path, 0, "cannot read the document (expected a readable XML file)");
         return OR_EINPUT;
     }
@@ -592,10 +596,11 @@ or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
             ret = xmlTextReaderNext(r);
             continue;
         }
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-            /* Entities a DTD declares are never expanded (no NOENT), and the
-             * document is refused here, before its content is read. */
-            diag_error(d, path, doc_doctype_line(path),
+        if (xmlin_reader_doctype(r)) {
+            /* The second lock, for a DOCTYPE past the prolog scan: entities
+             * it declares are never expanded (no NOENT), and the document
+             * is refused before its content is read. */
+            diag_error(d, path, xmlTextReaderGetParserLineNumber(r),
                        "a DOCTYPE declaration (documents take no DTD; remove it)");
             st = OR_EINPUT;
         } else if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
@@ -614,6 +619,7 @@ or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d)
         st = OR_EINPUT;
     }
     xmlFreeTextReader(r);
+    xmlin_close(&f);
     return st;
 }
 

@@ -14,6 +14,7 @@
 
 #include <libxml/tree.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Validates an already-built tree (templates build documents in memory). */
 or_status doc_validate(xmlDocPtr doc, const char *path, diag *d);
@@ -25,8 +26,11 @@ or_status doc_validate(xmlDocPtr doc, const char *path, diag *d);
  * is reported with file:line and the stream stops with OR_EINPUT.  fn's
  * own non-OK status also stops it and is returned. */
 typedef or_status (*doc_block_fn)(void *ctx, xmlNodePtr root, xmlNodePtr block);
-/* Reads a document file with libxml2's streaming reader: refuses a
- * DOCTYPE, never touches the network, reads only regular files. */
+/* Reads a document file through xmlin with libxml2's streaming reader:
+ * refuses a DOCTYPE before parsing, never touches the network, reads only
+ * regular files of at most DOC_MAX_FILE_BYTES (streamed, so the cap only
+ * stops a runaway file). */
+#define DOC_MAX_FILE_BYTES ((int64_t)1024 * 1024 * 1024)
 or_status doc_stream_file(const char *path, doc_block_fn fn, void *ctx, diag *d);
 
 /* For producers that build documents block by block (templates): checks

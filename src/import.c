@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "arena.h"
+#include "atomicout.h"
 #include "buf.h"
 #include "csvin.h"
 #include "datetime.h"
@@ -442,8 +443,8 @@ typedef struct imp {
     char *pending_key;
     long pending_row;
     /* output */
-    FILE *out;
-    char tmp_path[PATH_MAX];
+    FILE *out;          /* tmp.f while it is open */
+    atomic_new tmp;     /* the new record file, until it is placed (atomicout) */
     uint64_t content;
     size_t written, skipped, rows;
     unsigned errors;
@@ -741,7 +742,7 @@ static or_status imp_flush(imp *I)
         s->content = h;
         s->row = I->pending_row;
         if (I->errors == 0 && fwrite(frag, 1, I->frag.len, I->out) != I->frag.len) {
-            diag_error(I->d, I->tmp_path, 0, "cannot write: %s", strerror(errno));
+            diag_error(I->d, I->tmp.tmp, 0, "cannot write: %s", strerror(errno));
             return OR_ESYS;
         }
         for (size_t i = 0; i < I->frag.len; i++)
@@ -1251,7 +1252,7 @@ static or_status imp_validate(imp *I, const char *schema_dir)
         st = diag_nomem(I->d);
     if (st == OR_OK) {
         qsort(names, n, sizeof *names, imp_strcmp_p);
-        names[n] = I->tmp_path;
+        names[n] = I->tmp.tmp;
         records *all = NULL;
         st = records_load_files(&all, (const char *const *)names, n + 1, schema_dir, I->d);
         records_free(all);
@@ -1326,13 +1327,18 @@ or_status import_run(const import_request *rq, diag *d)
             arena_init(&I.cur->mem, 16 * 1024);
     }
     if (st == OR_OK) {
-        st = path_format(d, I.tmp_path, sizeof I.tmp_path, "%s/.%s-import-%ld.tmp", rq->data_dir, rq->kind,
-                         (long)getpid());
-        I.out = st == OR_OK ? fopen(I.tmp_path, "wx") : NULL;
-        if (st == OR_OK && !I.out) {
-            diag_error(d, I.tmp_path, 0, "cannot write: %s", strerror(errno));
-            st = OR_ESYS;
+        /* dir/.KIND-import.XXXXXX: hidden from the records loader */
+        char name[64];
+        (void)snprintf(name, sizeof name, "%s-import", rq->kind);   /* a kind is a short word */
+        if (atomic_new_open(&I.tmp, rq->data_dir, name) != 0) {
+            if (errno == ENOMEM) {
+                st = diag_nomem(d);
+            } else {
+                diag_error(d, rq->data_dir, 0, "cannot write: %s", strerror(errno));
+                st = OR_ESYS;
+            }
         }
+        I.out = I.tmp.f;
     }
     if (st == OR_OK) {
         const char *slash = strrchr(rq->file, '/');
@@ -1359,15 +1365,14 @@ or_status import_run(const import_request *rq, diag *d)
     if (I.out) {
         if (st == OR_OK && fprintf(I.out, "</%s>\n", rq->kind) < 0)
             st = OR_ESYS;
-        if (fclose(I.out) != 0 && st == OR_OK) {
-            diag_error(d, I.tmp_path, 0, "cannot write: %s", strerror(errno));
-            st = OR_ESYS;
-        }
+        if (st == OR_OK)
+            st = atomic_new_finish(&I.tmp, d);   /* flushed, fsynced, closed */
+        I.out = NULL;
     }
     if (st == OR_OK && I.written)
         st = imp_validate(&I, schema_dir);
     if (st == OR_OK && I.written && rq->dry_run) {
-        FILE *f = fopen(I.tmp_path, "rb");
+        FILE *f = fopen(I.tmp.tmp, "rb");
         char chunk[65536];
         size_t n;
         while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -1385,7 +1390,7 @@ or_status import_run(const import_request *rq, diag *d)
                              (unsigned long long)(I.content & 0xFFFFFFFFFFFFull));
         if (st != OR_OK) {
             /* reported */
-        } else if (link(I.tmp_path, final) != 0) {
+        } else if (atomic_new_place(&I.tmp, final) != 0) {
             if (errno == EEXIST)
                 diag_error(d, final, 0, "exists already (expected a new file name: import never rewrites a record file; "
                            "give another with -o)");
@@ -1401,8 +1406,7 @@ or_status import_run(const import_request *rq, diag *d)
     } else if (st == OR_OK && !rq->quiet) {
         printf("%s: nothing new: all %zu records from %s are already there\n", rq->data_dir, I.skipped, rq->file);
     }
-    if (I.out)
-        unlink(I.tmp_path);
+    atomic_new_discard(&I.tmp);   /* closes and removes it unless it was placed */
     if (st == OR_EINPUT && I.errors > 1)
         fprintf(stderr, "opsreport: %u errors; nothing written\n", I.errors);
     for (size_t k = 0; k < IMP_MAX_FIELDS; k++) {

@@ -254,7 +254,7 @@ static or_status ip_validate(ip_run *run, const char *schema_dir)
         return diag_nomem(run->d);
     paths[0] = run->r->contract.src.file;
     for (size_t i = 0; i < n; i++)
-        paths[i + 1] = probewrite_file_at(run->w, i)->tmp;
+        paths[i + 1] = probewrite_file_at(run->w, i)->tmp.tmp;
     records *check = NULL;
     or_status st = records_load_files(&check, paths, n + 1, schema_dir, run->d);
     records_free(check);

@@ -2,12 +2,12 @@
 #include "importmap.h"
 
 #include "alloc.h"
+#include "xmlin.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -129,28 +129,35 @@ static bool imap_read_field(imap_field *f, xmlNodePtr n)
 or_status imap_load(import_map **out, const char *path, const char *schema, diag *d)
 {
     *out = NULL;
-    struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    xmlin_file f;
+    xmlin_open_result opened = xmlin_open(path, IMAP_MAX_BYTES, &f);
+    if (opened == XMLIN_ETOOBIG) {
+        diag_error(d, path, 0, "an import map of %lld bytes (expected at most 1 MiB)", (long long)f.size);
+        return OR_EINPUT;
+    }
+    if (opened != XMLIN_OPENED) {
         diag_error(d, path, 0, "cannot read the import map (expected a file, docs/import.md)");
         return OR_EINPUT;
     }
-    if (sb.st_size > IMAP_MAX_BYTES) {
-        diag_error(d, path, 0, "an import map of %lld bytes (expected at most 1 MiB)", (long long)sb.st_size);
-        return OR_EINPUT;
-    }
-    xmlInitParser();
     imap_errs E = {.d = d, .path = path};
-    xmlStructuredErrorFunc saved = xmlStructuredError;
-    void *saved_ctx = xmlStructuredErrorContext;
-    xmlSetStructuredErrorFunc(&E, imap_xml_error);
-    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlin_handlers saved;
+    xmlin_push(&saved, imap_xml_error, &E, NULL, NULL);
+    /* xmlin: a DOCTYPE refused before parsing, nothing fetched. */
+    xmlin_parse_opts o = {.options = XML_PARSE_NOERROR | XML_PARSE_NOWARNING, .on_error = imap_xml_error,
+                          .error_ctx = &E};
+    xmlDocPtr doc = NULL;
+    long at = 0;
+    xmlin_parse_result res = xmlin_parse_fd(f.fd, &o, &doc, &at);
+    xmlin_close(&f);
     or_status st = OR_OK;
-    if (!doc) {
+    if (res == XMLIN_DOCTYPE) {
+        diag_error(d, path, at, "a DOCTYPE (refused: no entity is ever declared or expanded)");
+        st = OR_EINPUT;
+    } else if (res == XMLIN_PNOMEM) {
+        st = diag_nomem(d);
+    } else if (!doc) {
         if (!E.n)
             diag_error(d, path, 0, "not well-formed XML (expected an import map)");
-        st = OR_EINPUT;
-    } else if (doc->intSubset) {
-        diag_error(d, path, 1, "a DOCTYPE (refused: no entity is ever declared or expanded)");
         st = OR_EINPUT;
     }
     if (st == OR_OK) {
@@ -220,7 +227,7 @@ or_status imap_load(import_map **out, const char *path, const char *schema, diag
             }
     }
     xmlFreeDoc(doc);
-    xmlSetStructuredErrorFunc(saved_ctx, saved);
+    xmlin_pop(&saved);
     *out = m;
     return st;
 }

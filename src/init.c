@@ -5,6 +5,7 @@
 #include "pathfmt.h"
 
 #include "alloc.h"
+#include "atomicout.h"
 #include "buf.h"
 #include "datetime.h"
 #include "diag.h"
@@ -109,11 +110,11 @@ static const char init_readme[] =
     "\n"
     "Then: `opsreport render monthly --data . --period 2026-07 -o 月报.pdf`.\n";
 
-/* Writes text to dir/name through a temporary file linked into place (so
- * an existing file is never replaced). */
-static or_status init_place(const char *tmp, const char *final, diag *d)
+/* Puts the finished temporary file at final (atomicout: linked, so an
+ * existing file is never replaced). */
+static or_status init_place(atomic_new *t, const char *final, diag *d)
 {
-    if (link(tmp, final) != 0) {
+    if (atomic_new_place(t, final) != 0) {
         diag_error(d, final, 0, errno == EEXIST ? "exists already (init never overwrites a file)" : "cannot write: %s",
                    strerror(errno));
         return errno == EEXIST ? OR_EINPUT : OR_ESYS;
@@ -121,21 +122,20 @@ static or_status init_place(const char *tmp, const char *final, diag *d)
     return OR_OK;
 }
 
-static or_status init_write_tmp(const char *path, const buf *b, diag *d)
+/* Writes b to a new temporary file in dir (atomicout: mkstemp, fsync). */
+static or_status init_write_tmp(atomic_new *t, const char *dir, const char *name, const buf *b, diag *d)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
+    if (atomic_new_open(t, dir, name) != 0) {
+        if (errno == ENOMEM)
+            return diag_nomem(d);
+        diag_error(d, dir, 0, "cannot write: %s", strerror(errno));
         return OR_ESYS;
     }
-    bool ok = write(fd, b->data, b->len) == (ssize_t)b->len;
-    ok = close(fd) == 0 && ok;
-    if (!ok) {
-        diag_error(d, path, 0, "cannot write: %s", strerror(errno));
-        unlink(path);
+    if (fwrite(b->data, 1, b->len, t->f) != b->len) {
+        diag_error(d, t->tmp, 0, "cannot write: %s", strerror(errno));
         return OR_ESYS;
     }
-    return OR_OK;
+    return atomic_new_finish(t, d);
 }
 
 int init_main(int argc, char **argv, const char *home)
@@ -314,14 +314,10 @@ int init_main(int argc, char **argv, const char *home)
     }
 
     diag d = {0};
-    char contract[PATH_MAX], readme[PATH_MAX], tmp1[PATH_MAX], tmp2[PATH_MAX], schema[PATH_MAX];
+    char contract[PATH_MAX], readme[PATH_MAX], schema[PATH_MAX];
     or_status st = path_format(&d, contract, sizeof contract, "%s/contract.xml", dir);
     if (st == OR_OK)
         st = path_format(&d, readme, sizeof readme, "%s/README.md", dir);
-    if (st == OR_OK)
-        st = path_format(&d, tmp1, sizeof tmp1, "%s/.contract.xml.tmp%ld", dir, (long)getpid());
-    if (st == OR_OK)
-        st = path_format(&d, tmp2, sizeof tmp2, "%s/.README.md.tmp%ld", dir, (long)getpid());
     if (st == OR_OK)
         st = path_format(&d, schema, sizeof schema, "%s/data/schema", home);
     struct stat sb;
@@ -335,12 +331,12 @@ int init_main(int argc, char **argv, const char *home)
         diag_error(&d, dir, 0, "cannot create the directory: %s", strerror(errno));
         st = OR_ESYS;
     }
-    bool wrote1 = false, wrote2 = false;
-    if (st == OR_OK && (st = init_write_tmp(tmp1, &b, &d)) == OR_OK)
-        wrote1 = true;
+    atomic_new tmp1 = {0}, tmp2 = {0};
+    if (st == OR_OK)
+        st = init_write_tmp(&tmp1, dir, "contract.xml", &b, &d);
     if (st == OR_OK) {
         /* The same loader as `check`; the contract alone is a data set. */
-        const char *paths[1] = {tmp1};
+        const char *paths[1] = {tmp1.tmp};
         records *r = NULL;
         st = records_load_files(&r, paths, 1, schema, &d);
         records_free(r);
@@ -348,18 +344,16 @@ int init_main(int argc, char **argv, const char *home)
     buf rb;
     buf_init(&rb, 0);
     buf_puts(&rb, init_readme);
-    if (st == OR_OK && (st = init_write_tmp(tmp2, &rb, &d)) == OR_OK)
-        wrote2 = true;
+    if (st == OR_OK)
+        st = init_write_tmp(&tmp2, dir, "README.md", &rb, &d);
     buf_free(&rb);
-    if (st == OR_OK && (st = init_place(tmp1, contract, &d)) == OR_OK) {
-        st = init_place(tmp2, readme, &d);
+    if (st == OR_OK && (st = init_place(&tmp1, contract, &d)) == OR_OK) {
+        st = init_place(&tmp2, readme, &d);
         if (st != OR_OK)
             unlink(contract);
     }
-    if (wrote1)
-        unlink(tmp1);
-    if (wrote2)
-        unlink(tmp2);
+    atomic_new_discard(&tmp1);
+    atomic_new_discard(&tmp2);
     if (st != OR_OK)
         fprintf(stderr, "%s", _("opsreport: init: nothing written\n"));
     else if (!quiet)

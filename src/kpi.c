@@ -2,11 +2,13 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "xmlin.h"
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -183,10 +185,7 @@ static void kpi_xml_error(void *ctx, xmlErrorPtr e)
     if (!e || e->level == XML_ERR_WARNING)
         return;
     char msg[400];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-    for (size_t n = strlen(msg); n && (msg[n - 1] == '\n' || msg[n - 1] == ' ');)
-        msg[--n] = '\0';
-    long line = e->line;
+    long line = xmlin_error_text(e, msg, sizeof msg);
     if (e->node && ((xmlNodePtr)e->node)->type == XML_ELEMENT_NODE)
         line = xmlGetLineNo(e->node);
     if (e->domain == XML_FROM_RELAXNGV)
@@ -194,12 +193,6 @@ static void kpi_xml_error(void *ctx, xmlErrorPtr e)
     else
         diag_error(L->d, L->path, line, "%s (expected well-formed XML)", msg);
     L->bad = true;
-}
-
-static void kpi_xml_generic(void *ctx, const char *fmt, ...)
-{
-    (void)ctx;
-    (void)fmt;
 }
 
 static const char *kpi_attr(kpi_loader *L, xmlNodePtr n, const char *name)
@@ -531,35 +524,47 @@ or_status kpi_rules_load(kpi_rules **out, const char *path, const char *schema_p
     kpi_loader L = {.k = k, .d = d, .path = path};
     k->path = arena_strdup(&k->mem, path);
 
-    xmlInitParser();
-    xmlStructuredErrorFunc saved_serror = xmlStructuredError;
-    void *saved_sctx = xmlStructuredErrorContext;
-    xmlGenericErrorFunc saved_generic = xmlGenericError;
-    void *saved_gctx = xmlGenericErrorContext;
-    xmlSetStructuredErrorFunc(&L, kpi_xml_error);
-    xmlSetGenericErrorFunc(&L, kpi_xml_generic);
+    xmlin_handlers saved;
+    xmlin_push(&saved, kpi_xml_error, &L, NULL, NULL);
 
     or_status st = OR_OK;
-    FILE *probe = fopen(path, "rb");
-    if (!probe) {
+    xmlin_file f;
+    xmlin_open_result opened = xmlin_open(path, XMLIN_MAX_BYTES, &f);
+    if (opened == XMLIN_ENOFILE || opened == XMLIN_EDANGLING) {
         diag_error(d, path, 0, "cannot read the rules file (expected a readable KPI rules XML file)");
         st = OR_EINPUT;
-    } else {
-        fclose(probe);
+    } else if (opened != XMLIN_OPENED) {
+        char refusal[XMLIN_MSG_MAX];
+        diag_error(d, path, 0, "%s", xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, refusal, sizeof refusal));
+        st = OR_EINPUT;
     }
     xmlDocPtr doc = NULL;
     if (st == OR_OK) {
-        /* NONET, no NOENT/DTDLOAD: nothing fetched, no entity expanded. */
-        doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-        if (!doc) {
+        /* xmlin: a DOCTYPE is refused before parsing, nothing is fetched,
+         * no entity expanded. */
+        xmlin_parse_opts o = {.on_error = kpi_xml_error, .error_ctx = &L};
+        long at = 0;
+        switch (xmlin_parse_fd(f.fd, &o, &doc, &at)) {
+        case XMLIN_PARSED:
+            break;
+        case XMLIN_DOCTYPE:
+            diag_error(d, path, at, "DOCTYPE refused (expected no DTD in a rules file)");
+            st = OR_EINPUT;
+            break;
+        case XMLIN_PNOMEM:
+            L.nomem = true;
+            break;
+        case XMLIN_MALFORMED:
+        case XMLIN_PREAD:
             if (!L.bad)
                 diag_error(d, path, 0, "cannot parse (expected well-formed XML)");
             st = OR_EINPUT;
-        } else if (doc->intSubset || doc->extSubset) {
-            diag_error(d, path, 1, "DOCTYPE refused (expected no DTD in a rules file)");
-            st = OR_EINPUT;
+            break;
         }
     }
+    xmlin_close(&f);
+    if (st == OR_OK && !doc)
+        st = diag_nomem(d);
     if (st == OR_OK) {
         xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(schema_path);
         xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
@@ -585,8 +590,7 @@ or_status kpi_rules_load(kpi_rules **out, const char *path, const char *schema_p
         }
     }
     xmlFreeDoc(doc);
-    xmlSetStructuredErrorFunc(saved_sctx, saved_serror);
-    xmlSetGenericErrorFunc(saved_gctx, saved_generic);
+    xmlin_pop(&saved);
     if (st == OR_OK && L.nomem)
         st = diag_nomem(d);
     else if (st == OR_OK && L.bad)

@@ -118,14 +118,8 @@ static or_status pw_close_file(probewrite *w, diag *d)
         return OR_OK;
     probewrite_file *pf = &w->files[w->n_files - 1];
     fputs("</probes>\n", w->out);
-    bool ok = !ferror(w->out);
-    ok = fclose(w->out) == 0 && ok;
     w->out = NULL;
-    if (!ok) {
-        diag_error(d, pf->tmp, 0, "cannot write: %s", strerror(errno));
-        return OR_ESYS;
-    }
-    return OR_OK;
+    return atomic_new_finish(&pf->tmp, d);   /* flushed, fsynced, closed; "cannot write" naming it */
 }
 
 static bool pw_exists(const char *path)
@@ -150,36 +144,39 @@ static or_status pw_open_file(probewrite *w, int y, int m, diag *d)
     else
         snprintf(name, sizeof name, "probes-%s-%04d-%02d.xml", w->safe_system, y, m);
     size_t dlen = strlen(w->o.dir), nlen = strlen(name);
-    char *final = or_malloc(dlen + nlen + 2), *tmp = or_malloc(dlen + nlen + 32), *nm = or_strdup(name);
-    if (!final || !tmp || !nm || or_grow(&w->files, &w->cap_files, w->n_files + 1, sizeof *w->files) != 0) {
+    char *final = or_malloc(dlen + nlen + 2), *nm = or_strdup(name);
+    if (!final || !nm || or_grow(&w->files, &w->cap_files, w->n_files + 1, sizeof *w->files) != 0) {
         or_free(final);
-        or_free(tmp);
         or_free(nm);
         return diag_nomem(d);
     }
     snprintf(final, dlen + nlen + 2, "%s/%s", w->o.dir, name);
-    snprintf(tmp, dlen + nlen + 32, "%s/.%s.tmp%ld", w->o.dir, name, (long)getpid());
     if (pw_exists(final)) {
         diag_error(d, final, 0, "exists already (expected a new file: an import never overwrites; "
                    "remove it or choose another name with -o)");
         or_free(final);
-        or_free(tmp);
         or_free(nm);
         return OR_EINPUT;
     }
-    or_free(final);
-    FILE *f = fopen(tmp, "wx");
-    if (!f) {
-        diag_error(d, tmp, 0, "cannot create: %s", strerror(errno));
-        or_free(tmp);
+    atomic_new t;
+    if (atomic_new_open(&t, w->o.dir, name) != 0) {
+        int err = errno;
         or_free(nm);
+        if (err == ENOMEM) {
+            or_free(final);
+            return diag_nomem(d);
+        }
+        diag_error(d, final, 0, "cannot create: %s", strerror(err));
+        or_free(final);
         return OR_ESYS;
     }
+    or_free(final);
+    FILE *f = t.f;
     setvbuf(f, NULL, _IOFBF, 1 << 16);
     probewrite_file *pf = &w->files[w->n_files++];
     memset(pf, 0, sizeof *pf);
     pf->name = nm;
-    pf->tmp = tmp;
+    pf->tmp = t;
     w->out = f;
     w->out_month = y * 12 + m - 1;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
@@ -323,25 +320,6 @@ probewrite_totals probewrite_get_totals(const probewrite *w)
     return w->totals;
 }
 
-/* Gives tmp the name final unless final exists: link() refuses an
- * existing name atomically where rename() would replace it. */
-static int pw_place(const char *tmp, const char *final)
-{
-    if (link(tmp, final) == 0)
-        return unlink(tmp) == 0 ? 0 : -1;
-    if (errno == EEXIST)
-        return -1;
-    /* File systems without hard links: check, then rename. */
-    if (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EXDEV) {
-        if (pw_exists(final)) {
-            errno = EEXIST;
-            return -1;
-        }
-        return rename(tmp, final);
-    }
-    return -1;
-}
-
 or_status probewrite_commit(probewrite *w, diag *d)
 {
     size_t done = 0;
@@ -359,7 +337,7 @@ or_status probewrite_commit(probewrite *w, diag *d)
         snprintf(finals[i], need, "%s/%s", w->o.dir, w->files[i].name);
     }
     for (size_t i = 0; st == OR_OK && i < w->n_files; i++) {
-        if (pw_place(w->files[i].tmp, finals[i]) != 0) {
+        if (atomic_new_place(&w->files[i].tmp, finals[i]) != 0) {
             int err = errno;
             if (err == EEXIST)
                 diag_error(d, finals[i], 0, "exists already (expected a new file: an import never overwrites); "
@@ -375,8 +353,10 @@ or_status probewrite_commit(probewrite *w, diag *d)
         /* Undo: move the placed files back to their temporary names so
          * probewrite_free removes them. */
         for (size_t i = 0; i < done; i++)
-            if (rename(finals[i], w->files[i].tmp) != 0)
+            if (rename(finals[i], w->files[i].tmp.tmp) != 0)
                 unlink(finals[i]);
+            else
+                w->files[i].tmp.placed = false;   /* back under its temporary name */
     } else {
         w->committed = true;
     }
@@ -390,13 +370,11 @@ void probewrite_free(probewrite *w)
 {
     if (!w)
         return;
-    if (w->out)
-        fclose(w->out);
+    w->out = NULL;   /* the last file's stream, closed by its atomic_new_discard */
     for (size_t i = 0; i < w->n_files; i++) {
-        if (!w->committed)
-            unlink(w->files[i].tmp);
+        /* once committed each temporary name is gone: discard only frees */
+        atomic_new_discard(&w->files[i].tmp);
         or_free(w->files[i].name);
-        or_free(w->files[i].tmp);
     }
     or_free(w->files);
     or_free(w->safe_system);

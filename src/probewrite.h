@@ -15,6 +15,7 @@
 #ifndef OR_PROBEWRITE_H
 #define OR_PROBEWRITE_H
 
+#include "atomicout.h"
 #include "datetime.h"
 #include "diag.h"
 
@@ -41,7 +42,7 @@ typedef struct probewrite_opts {
 
 typedef struct probewrite_file {
     char *name;               /* file name in dir */
-    char *tmp;                /* path of the temporary file */
+    atomic_new tmp;           /* its temporary file (atomicout); tmp.tmp is the path */
     uint64_t samples, ok;
     od_minute first, last;
 } probewrite_file;

@@ -6,6 +6,7 @@
 #include "i18n.h"
 
 #include "alloc.h"
+#include "xmlin.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -258,10 +259,7 @@ void rec_xml_error(void *ctx, xmlErrorPtr e)
         return;
     }
     char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-    for (size_t len = strlen(msg); len && (msg[len - 1] == '\n' || msg[len - 1] == ' ');)
-        msg[--len] = '\0';
-    long line = e->line;
+    long line = xmlin_error_text(e, msg, sizeof msg);
     xmlNodePtr node = e->node;
     if (node && (line <= 0 || (L->stream_line == 0 && node->type == XML_ELEMENT_NODE)))
         line = rec_node_line(node);   /* where its start tag begins (see rec_sax_start) */
@@ -330,14 +328,6 @@ void rec_xml_error(void *ctx, xmlErrorPtr e)
     rec_queue(L, line, REC_FROM_PARSER, false, warning, text ? text : "XML error");
 }
 
-/* libxml2 sends some messages through the generic channel when no
- * structured handler applies; swallow them rather than print to stderr. */
-static void rec_xml_generic(void *ctx, const char *fmt, ...)
-{
-    (void)ctx;
-    (void)fmt;
-}
-
 /* ---- schemas ------------------------------------------------------------- */
 
 static xmlRelaxNGPtr rec_schema(rec_loader *L, rec_kind k)
@@ -379,165 +369,70 @@ static xmlRelaxNGPtr rec_schema(rec_loader *L, rec_kind k)
 
 /* ---- opening files ------------------------------------------------------- */
 
-/* Opens path for reading without ever blocking: a FIFO without a writer
- * or a terminal would otherwise hang the run.  Only regular files within
- * the size cap pass.  Returns the fd, or -1 after queueing an error. */
+/* Opens path through xmlin: only regular files within the size cap pass,
+ * and nothing ever blocks.  Returns the fd, or -1 after queueing an error. */
 static int rec_open(rec_loader *L, const char *path, int64_t *size)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct stat link;
-    bool is_link = lstat(path, &link) == 0 && S_ISLNK(link.st_mode);
-    if (fd < 0) {
-        int err = errno;
-        char target[PATH_MAX];
-        ssize_t len = is_link && err == ENOENT ? readlink(path, target, sizeof target - 1) : -1;
-        if (len >= 0) {
-            target[len] = '\0';
-            rec_file_error(L, 0, "refused: a symbolic link to %s, which does not exist (expected a regular XML file)",
-                           target);
-        } else {
-            rec_file_error(L, 0, "cannot open: %s (expected a readable XML file)", strerror(err));
-        }
+    xmlin_file f;
+    xmlin_open_result res = xmlin_open(path, REC_MAX_PROBES_FILE_BYTES, &f);
+    if (res != XMLIN_OPENED) {
+        char refusal[XMLIN_MSG_MAX];
+        rec_file_error(L, 0, "%s", xmlin_open_message(res, &f, REC_MAX_PROBES_FILE_BYTES, true, refusal, sizeof refusal));
         return -1;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        rec_file_error(L, 0, "cannot stat: %s", strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        const char *what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory"
-                         : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                         : S_ISSOCK(st.st_mode) ? "a socket" : "a special file";
-        rec_file_error(L, 0, "refused: %s%s (expected a regular XML file%s)", is_link ? "a symbolic link to " : "",
-                       what,
-                       S_ISDIR(st.st_mode) ? "; subdirectories are not read" : "");
-        close(fd);
-        return -1;
-    }
-    if ((int64_t)st.st_size > REC_MAX_PROBES_FILE_BYTES) {
-        rec_file_error(L, 0, "file too large: %lld bytes (expected at most %lld)",
-                       (long long)st.st_size, (long long)REC_MAX_PROBES_FILE_BYTES);
-        close(fd);
-        return -1;
-    }
-    /* Regular files never block; clear the flag so reads behave normally. */
-    int fl = fcntl(fd, F_GETFL);
-    if (fl != -1)
-        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    *size = (int64_t)st.st_size;
-    return fd;
+    *size = f.size;
+    return f.fd;
 }
 
-#define REC_PROLOG_MAX 65536
-
-static bool rec_name_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-           || c == '_' || c == '.' || c == ':' || c >= 0x80;
-}
-
-static const unsigned char *rec_find(const unsigned char *p, const unsigned char *end, const char *pat)
-{
-    size_t m = strlen(pat);
-    for (; (size_t)(end - p) >= m; p++)
-        if (memcmp(p, pat, m) == 0)
-            return p;
-    return NULL;
-}
-
-/* Reads the prolog itself, before libxml2 sees a byte: finds the root
+/* Reads the prolog through xmlin before libxml2 sees a byte: finds the root
  * element (its name is the kind) and refuses a DOCTYPE before any entity
  * could be declared, let alone expanded (billion laughs) or fetched (XXE).
  * Returns true with *kind set, or false after queueing an error. */
 static bool rec_prescan(rec_loader *L, int fd, rec_kind *kind)
 {
-    unsigned char *b = or_malloc(REC_PROLOG_MAX);
-    if (!b) {
+    xmlin_prolog p;
+    switch (xmlin_scan_prolog(fd, &p)) {
+    case XMLIN_PROLOG_ROOT:
+        for (int k = 0; k < REC_KIND_COUNT; k++) {
+            if (strlen(rec_kind_names[k]) == p.root_len && memcmp(rec_kind_names[k], p.root, p.root_len) == 0) {
+                *kind = (rec_kind)k;
+                L->root_line = p.line;
+                return true;
+            }
+        }
+        rec_file_error(L, p.line, "unknown root element <%.*s> (expected one of %s)",
+                       (int)(p.root_len > 64 ? 64 : p.root_len), p.root, REC_KIND_LIST);
+        return false;
+    case XMLIN_PROLOG_NOMEM:
         L->nomem = true;
         return false;
-    }
-    size_t n = 0;
-    while (n < REC_PROLOG_MAX) {
-        ssize_t got = pread(fd, b + n, REC_PROLOG_MAX - n, (off_t)n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            rec_file_error(L, 0, "cannot read: %s", strerror(errno));
-            or_free(b);
-            return false;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    bool ok = false;
-    const unsigned char *p = b, *end = b + n;
-    long line = 1;
-    if (n >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) || (b[0] == 0xFF && b[1] == 0xFE) || !b[0] || !b[1])) {
+    case XMLIN_PROLOG_EREAD:
+        rec_file_error(L, 0, "cannot read: %s", strerror(p.err));
+        return false;
+    case XMLIN_PROLOG_WIDE:
         rec_file_error(L, 1, "the file is UTF-16 or UTF-32 (expected UTF-8, GB18030 or GBK)");
-        goto out;
+        return false;
+    case XMLIN_PROLOG_NOROOT:
+        rec_file_error(L, p.line, p.full ? "no root element in the first 64 KiB "
+                       "(expected <contract>, <incidents>, ...)"
+                       : "no root element (expected one of %s)", REC_KIND_LIST);
+        return false;
+    case XMLIN_PROLOG_UNTERMINATED:
+        rec_file_error(L, p.line, "unterminated %s before the root element (expected %s)",
+                       p.close[0] == '?' ? "<?...?>" : "comment", p.close);
+        return false;
+    case XMLIN_PROLOG_DOCTYPE:
+        rec_file_error(L, p.line, "DOCTYPE refused: records take no DTD and no entity declarations "
+                       "(expected the root element right after the XML declaration)");
+        return false;
+    case XMLIN_PROLOG_MARKUP:
+        rec_file_error(L, p.line, "unexpected markup before the root element (expected the root element)");
+        return false;
+    case XMLIN_PROLOG_TEXT:
+        rec_file_error(L, p.line, "text before the root element (expected '<' and one of %s)", REC_KIND_LIST);
+        return false;
     }
-    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
-        p += 3;
-    for (;;) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-            line += *p++ == '\n';
-        if (p >= end) {
-            rec_file_error(L, line, n == REC_PROLOG_MAX ? "no root element in the first 64 KiB "
-                           "(expected <contract>, <incidents>, ...)"
-                           : "no root element (expected one of %s)", REC_KIND_LIST);
-            goto out;
-        }
-        const char *close = NULL;
-        if (end - p >= 2 && p[0] == '<' && p[1] == '?')
-            close = "?>";
-        else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
-            close = "-->";
-        if (close) {
-            const unsigned char *q = rec_find(p + 2, end, close);
-            if (!q) {
-                rec_file_error(L, line, "unterminated %s before the root element (expected %s)",
-                               close[0] == '?' ? "<?...?>" : "comment", close);
-                goto out;
-            }
-            q += strlen(close);
-            for (; p < q; p++)
-                line += *p == '\n';
-            continue;
-        }
-        if (end - p >= 2 && p[0] == '<' && p[1] == '!') {
-            if (end - p >= 9 && memcmp(p, "<!DOCTYPE", 9) == 0)
-                rec_file_error(L, line, "DOCTYPE refused: records take no DTD and no entity declarations "
-                               "(expected the root element right after the XML declaration)");
-            else
-                rec_file_error(L, line, "unexpected markup before the root element (expected the root element)");
-            goto out;
-        }
-        if (*p != '<') {
-            rec_file_error(L, line, "text before the root element (expected '<' and one of %s)", REC_KIND_LIST);
-            goto out;
-        }
-        const unsigned char *s = p + 1, *e = s;
-        while (e < end && rec_name_char(*e))
-            e++;
-        size_t len = (size_t)(e - s);
-        for (int k = 0; k < REC_KIND_COUNT; k++) {
-            if (strlen(rec_kind_names[k]) == len && memcmp(rec_kind_names[k], s, len) == 0) {
-                *kind = (rec_kind)k;
-                L->root_line = line;
-                ok = true;
-                goto out;
-            }
-        }
-        rec_file_error(L, line, "unknown root element <%.*s> (expected one of %s)",
-                       (int)(len > 64 ? 64 : len), (const char *)s, REC_KIND_LIST);
-        goto out;
-    }
-out:
-    or_free(b);
-    return ok;
+    return false;
 }
 
 /* ---- one file ------------------------------------------------------------ */
@@ -589,24 +484,6 @@ static void rec_text_limits(rec_loader *L, xmlNodePtr n)
     }
 }
 
-static int rec_fd_read(void *ctx, char *buf, int len)
-{
-    int fd = *(int *)ctx;
-    for (;;) {
-        ssize_t n = read(fd, buf, (size_t)len);
-        if (n >= 0)
-            return (int)n;
-        if (errno != EINTR)
-            return -1;
-    }
-}
-
-static int rec_fd_close(void *ctx)
-{
-    (void)ctx;   /* the caller closes the fd */
-    return 0;
-}
-
 /* libxml2 stamps an element with the line where its start tag *ends*; a
  * citation should point where it begins.  The SAX callbacks below note the
  * parser's line after every event: the event before a start tag ends right
@@ -626,7 +503,7 @@ typedef struct rec_sax {
 
 static void rec_sax_note(xmlParserCtxtPtr ctxt)
 {
-    rec_sax *s = ctxt->_private;
+    rec_sax *s = xmlin_ctxt_user(ctxt);
     if (ctxt->input)
         s->last_line = ctxt->input->line;
 }
@@ -636,7 +513,7 @@ static void rec_sax_start(void *ctx, const xmlChar *localname, const xmlChar *pr
                           const xmlChar **attributes)
 {
     xmlParserCtxtPtr ctxt = ctx;
-    rec_sax *s = ctxt->_private;
+    rec_sax *s = xmlin_ctxt_user(ctxt);
     long line = s->last_line;
     xmlNodePtr before = ctxt->node;
     s->start(ctx, localname, prefix, URI, nb_namespaces, namespaces, nb_attributes, nb_defaulted, attributes);
@@ -654,37 +531,37 @@ static void rec_sax_start(void *ctx, const xmlChar *localname, const xmlChar *pr
 
 static void rec_sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *URI)
 {
-    ((rec_sax *)((xmlParserCtxtPtr)ctx)->_private)->end(ctx, localname, prefix, URI);
+    ((rec_sax *)xmlin_ctxt_user(ctx))->end(ctx, localname, prefix, URI);
     rec_sax_note(ctx);
 }
 
 static void rec_sax_chars(void *ctx, const xmlChar *ch, int len)
 {
-    ((rec_sax *)((xmlParserCtxtPtr)ctx)->_private)->characters(ctx, ch, len);
+    ((rec_sax *)xmlin_ctxt_user(ctx))->characters(ctx, ch, len);
     rec_sax_note(ctx);
 }
 
 static void rec_sax_ws(void *ctx, const xmlChar *ch, int len)
 {
-    ((rec_sax *)((xmlParserCtxtPtr)ctx)->_private)->whitespace(ctx, ch, len);
+    ((rec_sax *)xmlin_ctxt_user(ctx))->whitespace(ctx, ch, len);
     rec_sax_note(ctx);
 }
 
 static void rec_sax_comment(void *ctx, const xmlChar *value)
 {
-    ((rec_sax *)((xmlParserCtxtPtr)ctx)->_private)->comment(ctx, value);
+    ((rec_sax *)xmlin_ctxt_user(ctx))->comment(ctx, value);
     rec_sax_note(ctx);
 }
 
 static void rec_sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 {
-    ((rec_sax *)((xmlParserCtxtPtr)ctx)->_private)->pi(ctx, target, data);
+    ((rec_sax *)xmlin_ctxt_user(ctx))->pi(ctx, target, data);
     rec_sax_note(ctx);
 }
 
 static void rec_sax_cdata(void *ctx, const xmlChar *value, int len)
 {
-    ((rec_sax *)((xmlParserCtxtPtr)ctx)->_private)->cdata(ctx, value, len);
+    ((rec_sax *)xmlin_ctxt_user(ctx))->cdata(ctx, value, len);
     rec_sax_note(ctx);
 }
 
@@ -699,7 +576,6 @@ static void rec_sax_hook(xmlParserCtxtPtr ctxt, rec_sax *s)
     s->comment = h->comment;
     s->pi = h->processingInstruction;
     s->cdata = h->cdataBlock;
-    ctxt->_private = s;
     if (s->start)
         h->startElementNs = rec_sax_start;
     if (s->end)
@@ -733,28 +609,33 @@ static void rec_clear_psvi(xmlNodePtr n)
     }
 }
 
+static void rec_sax_hook_opt(xmlParserCtxtPtr ctxt, void *user)
+{
+    rec_sax_hook(ctxt, user);
+}
+
 static void rec_load_dom(rec_loader *L, int fd, rec_kind kind)
 {
-    int fdv = fd;
-    xmlParserCtxtPtr ctxt = xmlCreateIOParserCtxt(NULL, NULL, rec_fd_read, rec_fd_close, &fdv, XML_CHAR_ENCODING_NONE);
-    if (!ctxt) {
+    /* xmlin: NONET, no entity expansion, libxml2's limits; the prescan
+     * has refused a DOCTYPE already. */
+    rec_sax sax;
+    xmlin_parse_opts o = {.on_error = rec_xml_error, .error_ctx = L, .prolog_scanned = true,
+                          .hook = rec_sax_hook_opt, .user = &sax};
+    xmlDocPtr doc = NULL;
+    long at = 0;
+    switch (xmlin_parse_fd(fd, &o, &doc, &at)) {
+    case XMLIN_PARSED:
+        break;
+    case XMLIN_PNOMEM:
         L->nomem = true;
         return;
-    }
-    /* NONET: nothing is ever fetched.  No NOENT, DTDLOAD, DTDATTR or HUGE:
-     * entities stay unexpanded and libxml2's size and depth limits hold. */
-    (void)xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-    rec_sax sax;
-    rec_sax_hook(ctxt, &sax);
-    (void)xmlParseDocument(ctxt);
-    xmlDocPtr doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    bool well_formed = ctxt->wellFormed;
-    xmlFreeParserCtxt(ctxt);
-    if (!doc || !well_formed) {
+    case XMLIN_DOCTYPE:   /* the prescan already refuses these */
+        rec_file_error(L, at, "DOCTYPE refused (expected no DTD)");
+        return;
+    case XMLIN_MALFORMED:
+    case XMLIN_PREAD:
         if (!L->msgs.n)
             rec_file_error(L, 0, "cannot parse (expected well-formed XML)");
-        xmlFreeDoc(doc);
         L->kind_unparsed[kind] = true;
         return;
     }
@@ -762,11 +643,6 @@ static void rec_load_dom(rec_loader *L, int fd, rec_kind kind)
     /* No SAX event marks the prolog's end; the prescan knows the line. */
     if (root && L->root_line > 0 && L->root_line < 65535)
         root->line = (unsigned short)L->root_line;
-    if (doc->intSubset || doc->extSubset) {   /* the prescan already refuses these */
-        rec_file_error(L, 1, "DOCTYPE refused (expected no DTD)");
-        xmlFreeDoc(doc);
-        return;
-    }
     if (!root || strcmp((const char *)root->name, records_kind_name(kind)) != 0) {
         rec_file_error(L, root ? rec_node_line(root) : 0, "root element changed while reading (expected <%s>)",
                        records_kind_name(kind));
@@ -815,7 +691,18 @@ static void rec_load_dom(rec_loader *L, int fd, rec_kind kind)
 /* Loads one file.  Probes files are only recognised in the first pass
  * (returns true for them) and streamed in a second pass, after the
  * contract is known, so that samples can be checked against the term. */
-static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
+/* A probes file is opened twice, once per pass; the second open must find
+ * the very file the first one did (same inode, size and modification
+ * time), or what is streamed is not what was recognised. */
+static bool rec_same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+           && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* ident: in the first pass, where a probes file's identity is noted; in
+ * the second, what it must still be. */
+static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass, struct stat *ident)
 {
     bool is_probes = false;
     L->file = arena_strdup(&L->r->mem, path);
@@ -829,7 +716,10 @@ static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
     int fd = rec_open(L, path, &size);
     rec_kind kind = REC_KIND_COUNT;
     L->file_index = REC_NO_INDEX;
-    if (fd >= 0 && rec_prescan(L, fd, &kind)) {
+    struct stat now;
+    if (fd >= 0 && probes_pass && (fstat(fd, &now) != 0 || !rec_same_file(ident, &now))) {
+        rec_file_error(L, 0, "changed while it was being read (expected the file to stay as it is while opsreport runs)");
+    } else if (fd >= 0 && rec_prescan(L, fd, &kind)) {
         L->kind = kind;
         is_probes = kind == REC_KIND_PROBES;
         if (!probes_pass) {   /* listed once, in load order (probes where they were met) */
@@ -844,7 +734,12 @@ static bool rec_load_one(rec_loader *L, const char *path, bool probes_pass)
             rec_file_error(L, 0, "file too large for <%s>: %lld bytes (expected at most %lld)",
                            records_kind_name(kind), (long long)size, (long long)REC_MAX_FILE_BYTES);
         } else if (kind == REC_KIND_PROBES && !probes_pass) {
-            /* later */
+            if (fstat(fd, ident) != 0) {   /* streamed later, from the same file */
+                rec_file_error(L, 0, "cannot stat: %s", strerror(errno));
+                is_probes = false;
+            }
+        } else if (kind != REC_KIND_PROBES && probes_pass) {
+            rec_file_error(L, 0, "changed while it was being read (expected the file to stay as it is while opsreport runs)");
         } else {
             L->r->files_per_kind[kind]++;
             if (kind == REC_KIND_PROBES)
@@ -1214,31 +1109,27 @@ or_status records_load_files_flags(records **out, const char *const *paths, size
     r->contract.fee_total_fen = -1;
     r->contract.term_start = r->contract.term_end = REC_NO_DATE;
 
-    xmlInitParser();
-    /* Route every libxml2 message of this run to us; restore afterwards so
-     * that other modules' handlers are untouched. */
-    xmlStructuredErrorFunc saved_serror = xmlStructuredError;
-    void *saved_sctx = xmlStructuredErrorContext;
-    xmlGenericErrorFunc saved_generic = xmlGenericError;
-    void *saved_gctx = xmlGenericErrorContext;
-    xmlSetStructuredErrorFunc(&L, rec_xml_error);
-    xmlSetGenericErrorFunc(&L, rec_xml_generic);
+    /* Route every libxml2 message of this run to us; restored afterwards
+     * so that other modules' handlers are untouched. */
+    xmlin_handlers saved;
+    xmlin_push(&saved, rec_xml_error, &L, NULL, NULL);
 
     unsigned errors_before = d ? d->errors : 0;
     bool *probes = or_calloc(n ? n : 1, sizeof *probes);
-    if (!probes)
+    struct stat *idents = or_calloc(n ? n : 1, sizeof *idents);
+    if (!probes || !idents)
         L.nomem = true;
     for (size_t i = 0; i < n && !L.nomem; i++)
-        probes[i] = rec_load_one(&L, paths[i], false);
+        probes[i] = rec_load_one(&L, paths[i], false, &idents[i]);
     for (size_t i = 0; i < n && !L.nomem; i++)
         if (probes[i])
-            rec_load_one(&L, paths[i], true);
+            rec_load_one(&L, paths[i], true, &idents[i]);
     or_free(probes);
+    or_free(idents);
     if (!L.nomem)
         rec_cross_check(&L);
 
-    xmlSetStructuredErrorFunc(saved_sctx, saved_serror);
-    xmlSetGenericErrorFunc(saved_gctx, saved_generic);
+    xmlin_pop(&saved);
     for (int k = 0; k < REC_KIND_COUNT; k++)
         xmlRelaxNGFree(L.schemas[k]);
     or_free(L.msgs.v);

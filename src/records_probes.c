@@ -8,6 +8,7 @@
 #include "records.h"
 
 #include "alloc.h"
+#include "xmlin.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -226,7 +227,7 @@ static void rec_probe_root(rec_probe_state *ps)
 void rec_load_probes(rec_loader *L, int fd, xmlRelaxNGPtr schema)
 {
     records *r = rec_loader_records(L);
-    xmlTextReaderPtr rd = xmlReaderForFd(fd, rec_loader_file(L), NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    xmlTextReaderPtr rd = xmlin_reader_fd(fd, rec_loader_file(L), 0);
     if (!rd) {
         rec_loader_nomem(L);
         return;
@@ -256,7 +257,7 @@ void rec_load_probes(rec_loader *L, int fd, xmlRelaxNGPtr schema)
             rec_set_stream_line(L, ps.text_end_line);
             continue;
         }
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
+        if (xmlin_reader_doctype(rd)) {
             /* The prescan refuses DOCTYPEs; this is the second lock. */
             rec_file_error(L, rec_reader_line(rd, ps.text_end_line), "DOCTYPE refused (expected no DTD)");
             break;

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "personal.h"
 #include "template_internal.h"
+#include "xmlin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -151,9 +152,7 @@ typedef struct loader {
     size_t nscope, capscope;
     tunit **chain;               /* the include chain, for cycles and depth */
     size_t nchain, capchain;
-    xmlParserCtxtPtr pctxt;      /* while parsing: for the DOCTYPE refusal */
     const char *parsing;
-    bool refused;
     const char *base, *overlay;  /* template_load_search: the installed and the team's directories */
 } loader;
 
@@ -239,26 +238,6 @@ static void loader_parse_error(void *ctx, xmlErrorPtr e)
         msg[--n] = '\0';
     diag_error(L->d, L->parsing, e->line, "malformed template XML: %s", msg);
     L->errors++;
-}
-
-static void loader_generic_error(void *ctx, const char *fmt, ...)
-{
-    (void)ctx;
-    (void)fmt;   /* only reached for messages the structured handler also got */
-}
-
-static void loader_refuse_dtd(void *ctx, const xmlChar *name, const xmlChar *ext_id, const xmlChar *sys_id)
-{
-    (void)name;
-    (void)ext_id;
-    (void)sys_id;
-    xmlParserCtxtPtr ctxt = ctx;
-    loader *L = ctxt->_private;
-    diag_error(L->d, L->parsing, ctxt->input ? ctxt->input->line : 0,
-               "a DOCTYPE declaration (templates take no DTD; remove it)");
-    L->errors++;
-    L->refused = true;
-    xmlStopParser(ctxt);
 }
 
 /* -- static checks of an XPath expression -------------------------------- */
@@ -1166,26 +1145,28 @@ static xmlNodePtr compile_params(loader *L, tunit *u, xmlNodePtr c)
     return c;
 }
 
-static xmlDocPtr parse_file(loader *L, const char *path)
+/* Parses the template open on fd through xmlin: a DOCTYPE is refused
+ * before libxml2 reads it, nothing is fetched, no entity expanded. */
+static xmlDocPtr parse_file(loader *L, const char *path, int fd)
 {
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
-        L->nomem = true;
-        return NULL;
-    }
     L->parsing = path;
-    L->refused = false;
-    ctxt->_private = L;
-    ctxt->sax->internalSubset = loader_refuse_dtd;
     unsigned before = L->errors;
-    xmlDocPtr doc = xmlCtxtReadFile(ctxt, path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
-    xmlFreeParserCtxt(ctxt);
+    xmlin_parse_opts o = {.options = XML_PARSE_NOCDATA, .on_error = loader_parse_error, .error_ctx = L};
+    xmlDocPtr doc = NULL;
+    long at = 0;
+    xmlin_parse_result res = xmlin_parse_fd(fd, &o, &doc, &at);
     L->parsing = NULL;
+    if (res == XMLIN_PNOMEM)
+        L->nomem = true;
+    if (res == XMLIN_DOCTYPE) {
+        diag_error(L->d, path, at, "a DOCTYPE declaration (templates take no DTD; remove it)");
+        L->errors++;
+    }
     if (L->nomem) {
         xmlFreeDoc(doc);
         return NULL;
     }
-    if (!doc || L->refused || L->errors != before) {
+    if (!doc || L->errors != before) {
         if (L->errors == before) {
             diag_error(L->d, path, 0, "cannot read the template (expected a well-formed XML file)");
             L->errors++;
@@ -1196,24 +1177,43 @@ static xmlDocPtr parse_file(loader *L, const char *path)
     return doc;
 }
 
+static tunit *load_unit_fd(loader *L, const char *path, xmlNodePtr from, const char *href, const char *real,
+                           int fd);
+
+/* Opens a template through xmlin (a regular file of at most
+ * XMLIN_MAX_BYTES) and compiles it. */
 static tunit *load_unit(loader *L, const char *path, xmlNodePtr from, const char *href)
 {
-    char real[PATH_MAX];
-    struct stat sb;
+    char real[PATH_MAX], refusal[XMLIN_MSG_MAX];
     const char *why = NULL;
-    if (stat(path, &sb) != 0)
-        why = strerror(errno);
-    else if (!S_ISREG(sb.st_mode))
+    xmlin_file f;
+    xmlin_open_result opened = xmlin_open(path, XMLIN_MAX_BYTES, &f);
+    if (opened == XMLIN_ENOFILE || opened == XMLIN_ESTAT)
+        why = strerror(f.err);
+    else if (opened == XMLIN_EDANGLING)
+        why = strerror(ENOENT);
+    else if (opened == XMLIN_ENOTREG)
         why = "not a regular file";
+    else if (opened != XMLIN_OPENED)
+        why = xmlin_open_message(opened, &f, XMLIN_MAX_BYTES, false, refusal, sizeof refusal);
     else if (!realpath(path, real))
         why = strerror(errno);
     if (why) {
+        xmlin_close(&f);
         if (from)
             lerr(L, from, "cannot read the included template %s: %s (href '%s')", path, why, href);
         else
             diag_error(L->d, path, 0, "cannot read the template: %s", why), L->errors++;
         return NULL;
     }
+    tunit *u = load_unit_fd(L, path, from, href, real, f.fd);
+    xmlin_close(&f);
+    return u;
+}
+
+static tunit *load_unit_fd(loader *L, const char *path, xmlNodePtr from, const char *href, const char *real,
+                           int fd)
+{
     for (size_t i = 0; i < L->nchain; i++) {
         if (strcmp(L->chain[i]->real, real) == 0) {
             buf b;
@@ -1244,7 +1244,7 @@ static tunit *load_unit(loader *L, const char *path, xmlNodePtr from, const char
         L->nomem = true;
         return NULL;
     }
-    xmlDocPtr doc = parse_file(L, path);
+    xmlDocPtr doc = parse_file(L, path, fd);
     if (!doc)
         return NULL;
     L->chain[L->nchain++] = u;
@@ -1307,13 +1307,8 @@ or_status template_load_search(template **out, const char *path, const char *bas
         return diag_nomem(d);
     arena_init(&t->mem, 16 * 1024);
     loader L = {.t = t, .d = d, .base = base, .overlay = overlay};
-    xmlInitParser();
-    xmlStructuredErrorFunc saved_serror = xmlStructuredError;
-    void *saved_sctx = xmlStructuredErrorContext;
-    xmlGenericErrorFunc saved_generic = xmlGenericError;
-    void *saved_gctx = xmlGenericErrorContext;
-    xmlSetStructuredErrorFunc(&L, loader_parse_error);
-    xmlSetGenericErrorFunc(&L, loader_generic_error);
+    xmlin_handlers saved;
+    xmlin_push(&saved, loader_parse_error, &L, NULL, NULL);
     L.cx = xmlXPathNewContext(NULL);
     if (L.cx) {
         L.cx->error = loader_xpath_error;
@@ -1323,8 +1318,7 @@ or_status template_load_search(template **out, const char *path, const char *bas
     } else {
         L.nomem = true;
     }
-    xmlSetStructuredErrorFunc(saved_sctx, saved_serror);
-    xmlSetGenericErrorFunc(saved_gctx, saved_generic);
+    xmlin_pop(&saved);
     or_free(L.scope);
     or_free(L.chain);
     if (L.nomem) {
@@ -1989,9 +1983,8 @@ static or_status expand(const template *t, xmlDocPtr data, const template_param 
     trun r = {.t = t, .d = d, .emit = emit, .ectx = ectx};
     r.fc.cal = cal;
     r.fc.data = data;
-    xmlGenericErrorFunc saved_generic = xmlGenericError;
-    void *saved_gctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(&r, run_generic_error);
+    xmlin_handlers saved;
+    xmlin_push(&saved, NULL, NULL, run_generic_error, &r);
     r.xp = xmlXPathNewContext(data);
     r.out = xmlNewDoc(BAD_CAST "1.0");
     if (r.out) {
@@ -2046,7 +2039,7 @@ static or_status expand(const template *t, xmlDocPtr data, const template_param 
         if (st != OR_OK)
             r.st = st;
     }
-    xmlSetGenericErrorFunc(saved_gctx, saved_generic);
+    xmlin_pop(&saved);
     or_free(r.vars);
     xmlXPathFreeContext(r.xp);
     template_fctx_done(&r.fc);
@@ -2143,9 +2136,8 @@ or_status template_param_values(const template *t, size_t i, xmlDocPtr data, con
         trun r = {.t = t, .d = d};
         r.fc.cal = cal;
         r.fc.data = data;
-        xmlGenericErrorFunc saved_generic = xmlGenericError;
-        void *saved_gctx = xmlGenericErrorContext;
-        xmlSetGenericErrorFunc(&r, run_generic_error);
+        xmlin_handlers saved;
+        xmlin_push(&saved, NULL, NULL, run_generic_error, &r);
         r.xp = xmlXPathNewContext(data);
         if (!r.xp || template_funcs_register(r.xp) != 0) {
             rnomem(&r);
@@ -2174,7 +2166,7 @@ or_status template_param_values(const template *t, size_t i, xmlDocPtr data, con
             }
             xmlXPathFreeObject(v);
         }
-        xmlSetGenericErrorFunc(saved_gctx, saved_generic);
+        xmlin_pop(&saved);
         or_free(r.vars);
         xmlXPathFreeContext(r.xp);
         template_fctx_done(&r.fc);

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "datetime.h"
 #include "utf8.h"
+#include "xmlin.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -246,8 +247,10 @@ static void xlsx_silent(void *ctx, const char *msg, xmlParserSeverities sev, xml
 
 static xmlTextReaderPtr xlsx_reader(xlsx_part *p)
 {
-    xmlTextReaderPtr r = xmlReaderForIO(xlsx_part_read, xlsx_part_close, p, p->name, NULL,
-                                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+    /* xmlin's options (NONET, no entity expansion); HUGE because a part's
+     * size is bounded by what the archive declares (xlsx_part_read). */
+    xmlTextReaderPtr r = xmlin_reader_io(xlsx_part_read, xlsx_part_close, p, p->name,
+                                         XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE);
     if (r)
         xmlTextReaderSetErrorHandler(r, xlsx_silent, NULL);
     return r;
@@ -257,7 +260,7 @@ static xmlTextReaderPtr xlsx_reader(xlsx_part *p)
 static int xlsx_step(xlsx *x, xmlTextReaderPtr r, xlsx_part *p, or_status *st)
 {
     int rc = xmlTextReaderRead(r);
-    if (rc == 1 && xmlTextReaderNodeType(r) == XML_READER_TYPE_DOCUMENT_TYPE) {
+    if (rc == 1 && xmlin_reader_doctype(r)) {
         *st = xlsx_bad(x, p->name, 0, "%s", "has a DOCTYPE (refused: no entity is ever declared or expanded)");
         return -1;
     }

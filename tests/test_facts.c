@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define UNIT "tests/data/facts/unit"
 
@@ -448,6 +451,81 @@ static void test_bad_rules(void **state)
     free(text);
 }
 
+/* The rules file comes in through xmlin like every XML input: a FIFO, a
+ * directory or a file over the cap is refused without being read (a FIFO
+ * used to block the run in fopen), and a DOCTYPE is refused at its line
+ * before libxml2 parses (it used to be refused only after parsing). */
+static void rules_hung(int sig)
+{
+    (void)sig;
+    static const char msg[] = "test_facts: hung on a FIFO rules file\n";
+    (void)write(2, msg, sizeof msg - 1);
+    _exit(1);
+}
+
+static char *load_rules_text(const char *path, or_status *st)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    diag d = {.stream = mem};
+    kpi_rules *k = NULL;
+    *st = kpi_rules_load(&k, path, KPI_SCHEMA_PATH, &d);
+    fclose(mem);
+    if (*st == OR_OK)
+        kpi_rules_free(k);
+    else
+        assert_null(k);
+    return text;
+}
+
+static void test_hostile_rules_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_facts_rules.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128], want[256];
+    or_status st;
+
+    snprintf(path, sizeof path, "%s/fifo.xml", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    signal(SIGALRM, rules_hung);
+    alarm(5);
+    char *text = load_rules_text(path, &st);
+    alarm(0);
+    assert_int_equal(st, OR_EINPUT);
+    snprintf(want, sizeof want, "%s: error: refused: a FIFO (expected a regular XML file)\n", path);
+    assert_string_equal(text, want);
+    free(text);
+    unlink(path);
+
+    text = load_rules_text(dir, &st);
+    assert_int_equal(st, OR_EINPUT);
+    snprintf(want, sizeof want, "%s: error: refused: a directory (expected a regular XML file)\n", dir);
+    assert_string_equal(text, want);
+    free(text);
+
+    snprintf(path, sizeof path, "%s/doctype.xml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("<?xml version=\"1.0\"?>\n\n<!DOCTYPE kpi-rules [<!ENTITY x \"&#38;x;\">]>\n<kpi-rules>&x;</kpi-rules>\n", f);
+    fclose(f);
+    text = load_rules_text(path, &st);
+    assert_int_equal(st, OR_EINPUT);
+    snprintf(want, sizeof want, "%s:3: error: DOCTYPE refused (expected no DTD in a rules file)\n", path);
+    assert_string_equal(text, want);   /* that alone: libxml2 never saw the recursive entity */
+    free(text);
+    unlink(path);
+
+    snprintf(path, sizeof path, "%s/missing.xml", dir);
+    text = load_rules_text(path, &st);
+    assert_int_equal(st, OR_EINPUT);
+    snprintf(want, sizeof want, "%s: error: cannot read the rules file (expected a readable KPI rules XML file)\n", path);
+    assert_string_equal(text, want);
+    free(text);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 /* {NAME} in a rule's text: params and bands without sign, caller values,
  * unknown names left as they stand. */
 static void test_rule_text_format(void **state)
@@ -509,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_milli_and_percent),
         cmocka_unit_test(test_write),
         cmocka_unit_test(test_bad_rules),
+        cmocka_unit_test(test_hostile_rules_files),
         cmocka_unit_test(test_rule_text_format),
         cmocka_unit_test(test_alloc_failures),
     };
