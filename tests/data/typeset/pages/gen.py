@@ -18,8 +18,9 @@ docs["heading-foot"] = HEAD.format(t="heading-foot") + filler(26) + \
 docs["lead-in"] = HEAD.format(t="lead-in") + filler(27) + \
     '  <p>引导句后面是列表：</p>\n  <list type="decimal">\n' + \
     "".join(f'    <item>L{i}列表项目的内容较长，需要两行才能排完，用于检验引导句是否与列表分开放置在不同页面上。</item>\n' for i in range(1, 5)) + \
-    '  </list>\n' + \
-    filler(2, "H") + \
+    '  </list>\n</document>\n'
+# 2b. keep-with-next="true" on a paragraph that does not end in ：.
+docs["keep-next"] = HEAD.format(t="keep-next") + filler(27) + \
     '  <p keep-with-next="true">显式保持的引导段</p>\n  <table><tr header="true"><td>列一</td><td>列二</td></tr>' + \
     "".join(f'<tr><td>R{i}</td><td>行内容</td></tr>' for i in range(1, 4)) + '</table>\n</document>\n'
 # 3. A sign-off block after text that fills its page: today it goes alone
