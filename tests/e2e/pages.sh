@@ -45,8 +45,12 @@ if render heading-foot; then
     hp=$(page_of heading-foot 标题甲在页脚); kp=$(page_of heading-foot K1保持块内)
     if [ -n "$hp" ] && [ "$hp" = "$kp" ]; then pass "a heading goes with the block after it (page $hp)"; else fail "heading kept" "heading on page '$hp', its block on '$kp'"; fi
     fails=0
-    for p in 1 2; do case "$(last_of heading-foot $p)" in 标题*) fails=1 ;; esac; done
-    if [ "$fails" = 0 ]; then pass "no page ends with a heading"; else fail "page ends with a heading" "$(cat "$T/heading-foot.lines")"; fi
+    for p in 1 2 3; do case "$(last_of heading-foot $p)" in 标题*|*：) fails=1 ;; esac; done
+    if [ "$fails" = 0 ]; then pass "no page ends with a heading or lead-in"; else fail "page ends with a heading" "$(cat "$T/heading-foot.lines")"; fi
+    # a heading and its lead-in line go with at least two lines of the list
+    hp=$(page_of heading-foot 标题丁带引导句)
+    under=$(awk -v p="$hp" '$1 == p && $2 != "blank" && seen { n++ } index($0, "情况如下") { seen = 1 } END { print n + 0 }' "$T/heading-foot.lines")
+    if [ -n "$hp" ] && [ "$under" -ge 2 ]; then pass "heading and lead-in have $under lines of their list under them"; else fail "heading and lead-in stranded" "page '$hp': $under list lines under them"; fi
 fi
 
 # 2. A lead-in line ending in ：, and one marked keep-with-next, stay with

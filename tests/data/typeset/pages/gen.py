@@ -9,11 +9,15 @@ def two_line(tag):
     return f'  <p>{tag}本段用于测试分页时标题与正文的关系，段落长度为两行左右，使排版结果便于检验和比较，不含其他内容。</p>\n'
 docs = {}
 # 1. A heading whose next block, a <keep>, does not fit under it: the keep
-#    moves on, the heading would be left at the page foot.
+#    moves on, the heading would be left at the page foot.  Then a heading
+#    and a lead-in line at the foot of page 2 whose list goes on to page 3:
+#    the old code kept the heading with the lead-in only, both stranded.
 docs["heading-foot"] = HEAD.format(t="heading-foot") + filler(26) + \
     '  <h2 numbered="false">标题甲在页脚</h2>\n  <keep>\n' + \
     "".join(f'    <p>K{i}保持块内的段落。</p>\n' for i in range(1, 7)) + '  </keep>\n' + \
-    filler(3, "G") + '</document>\n'
+    filler(18, "G") + '  <h2 numbered="false">标题丁带引导句</h2>\n  <p>情况如下：</p>\n  <list>\n' + \
+    "".join(f'    <item>M{i}列表项目的内容较长，需要两行才能排完，用于检验标题和引导句是否与列表分开放置在不同页面上。</item>\n' for i in range(1, 4)) + \
+    '  </list>\n</document>\n'
 # 2. A lead-in line (ending in ：) followed by its list, at the page foot.
 docs["lead-in"] = HEAD.format(t="lead-in") + filler(27) + \
     '  <p>引导句后面是列表：</p>\n  <list type="decimal">\n' + \
