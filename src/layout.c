@@ -76,7 +76,7 @@ typedef struct lay_section {
 #define LAY_SHRINK_MIN 0.5f   /* a space shrinks to no less than half its size */
 typedef struct lay_gap_at {
     size_t nops, nmarks; /* the page's ops and the bookmarks before the space */
-    float h;
+    float h, h0;         /* its size now, and as set */
 } lay_gap_at;
 typedef struct lay_gaps {
     long page;
@@ -111,6 +111,7 @@ typedef struct lay_prev {
     xmlNodePtr owned;    /* a copy the layout owns (streamed blocks are freed) */
     lay_mark mark;       /* the state before it */
     bool after_heads;    /* laid out under headings or a lead-in */
+    bool in_flow;        /* ... and set in the flow (lay_keep_chain): not laid out again */
 } lay_prev;
 
 typedef struct lay {
@@ -679,7 +680,7 @@ static void lay_gap(lay *L, float h)
         return;
     lay_gaps *G = L->page >= 0 ? lay_page_gaps(L, L->page) : NULL;
     if (G && G->n < LAY_MAX_GAPS)
-        G->g[G->n++] = (lay_gap_at){L->dl->pages[L->page].nops, L->dl->nmarks, h};
+        G->g[G->n++] = (lay_gap_at){L->dl->pages[L->page].nops, L->dl->nmarks, h, h};
     L->y += h;
 }
 
@@ -882,6 +883,10 @@ static or_status lay_heading(lay *L, xmlNodePtr n, int level)
     if (doc_attr_bool(n, "bookmark", true)
         && dl_add_bookmark(L->dl, level + L->level_offset, title, page, lay_pdf_y(L, top)) != 0)
         st = lay_nomem(L);
+    lay_gaps *G = lay_page_gaps(L, L->page);
+    if (st == OR_OK && G && G->n > 0 && after > 0 && (size_t)L->page == page
+        && G->g[G->n - 1].nops == L->dl->pages[page].nops)
+        G->g[G->n - 1].nmarks = L->dl->nmarks;   /* the space after it does not move its own bookmark */
     if (st == OR_OK && doc_attr_bool(n, "toc", true)) {
         if (or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0)
             st = lay_nomem(L);
@@ -3328,18 +3333,24 @@ static void lay_shift_op(dl_op *op, float dy)
 }
 
 /* Shrinks the spaces between blocks on the page of `m` (those before the
- * mark) to `factor` of their size, moving what lies under each space up;
- * `undo` puts them back.  Returns how much room that made (or gave back). */
-static float lay_shrink(lay *L, const lay_mark *m, float factor, bool undo)
+ * mark) to `factor` of their size as set (never below it), moving what
+ * lies under each space up; their sizes before go to saved[].  With
+ * `undo`, puts back the sizes in saved[].  Returns how much room that
+ * made (or, undoing, gave back). */
+static float lay_shrink(lay *L, const lay_mark *m, float factor, float *saved, bool undo)
 {
     lay_gaps *G = m->page >= 0 ? lay_page_gaps(L, m->page) : NULL;
     if (!G || G->n == 0)
         return 0;
     float d[LAY_MAX_GAPS], total = 0;
     for (size_t i = 0; i < G->n; i++) {
-        float h = G->g[i].h;
-        d[i] = undo ? h / factor - h : h - h * factor;
-        G->g[i].h = undo ? h / factor : h * factor;
+        float h = G->g[i].h, to = undo ? saved[i] : G->g[i].h0 * factor;
+        if (!undo)
+            saved[i] = h;
+        if (!undo && to > h)
+            to = h;
+        d[i] = undo ? to - h : h - to;
+        G->g[i].h = to;
         total += d[i];
     }
     float sign = undo ? -1 : 1;
@@ -3351,13 +3362,13 @@ static float lay_shrink(lay *L, const lay_mark *m, float factor, bool undo)
         if (shift > 0)
             lay_shift_op(&pg->ops[j], sign * shift);
     }
-    for (size_t b = 0; b < L->dl->nmarks; b++) {
-        if (L->dl->marks[b].page != (size_t)m->page)
+    for (size_t k = 0; k < L->dl->nmarks; k++) {
+        if (L->dl->marks[k].page != (size_t)m->page)
             continue;
         float sh = 0;
-        for (size_t i = 0; i < G->n && G->g[i].nmarks <= b; i++)
+        for (size_t i = 0; i < G->n && G->g[i].nmarks <= k; i++)
             sh += d[i];
-        L->dl->marks[b].y += sign * sh;
+        L->dl->marks[k].y += sign * sh;
     }
     return total;
 }
@@ -3380,6 +3391,7 @@ static or_status lay_chain(lay *L, xmlNodePtr *chain, size_t n, xmlNodePtr next,
     }
     if (st == OR_OK && next) {
         pv->mark = lay_save(L);
+        pv->in_flow = in_flow;
         bool under = false;
         L->no_move = in_flow;
         st = lay_after_headings(L, next, &under);
@@ -3407,11 +3419,12 @@ static or_status lay_keep_chain(lay *L, xmlNodePtr *chain, size_t n, xmlNodePtr 
     float area = L->page_h - L->m_bottom - L->m_top;
     if (L->page_h - L->m_bottom - m.y > area / 3) {
         static const float factors[] = {0.75f, LAY_SHRINK_MIN};
+        float saved[LAY_MAX_GAPS];
         for (size_t f = 0; f < sizeof factors / sizeof *factors; f++) {
             lay_restore(L, &m);
-            float d = lay_shrink(L, &m, factors[f], false);
+            float d = lay_shrink(L, &m, factors[f], saved, false);
             if (d < 0.5f) {
-                lay_shrink(L, &m, factors[f], true);
+                lay_shrink(L, &m, factors[f], saved, true);
                 break;
             }
             L->y = m.y - d;
@@ -3419,7 +3432,7 @@ static or_status lay_keep_chain(lay *L, xmlNodePtr *chain, size_t n, xmlNodePtr 
             if (st || !stranded)
                 return st;
             lay_restore(L, &m);
-            lay_shrink(L, &m, factors[f], true);
+            lay_shrink(L, &m, factors[f], saved, true);
         }
         lay_restore(L, &m);
         st = lay_chain(L, chain, n, next, true, pv, &stranded);
@@ -3445,8 +3458,8 @@ static or_status lay_signoff(lay *L, xmlNodePtr s, lay_prev *pv, lay_mark *befor
     if (L->page == ms.page || L->dl->pages[ms.page].nops != ms.nops)
         return OR_OK;   /* it began beside the text before it */
     unsigned long lines = ms.nflow - pv->mark.nflow;
-    if (pv->after_heads && lines < 4)
-        return OR_OK;   /* the block before would leave its heading behind */
+    if (pv->after_heads && (lines < 4 || pv->in_flow))
+        return OR_OK;   /* the block before would leave its heading behind, or lay out otherwise */
     lay_at cut = lines >= 2 ? ms.flow[0] : (lay_at){pv->mark.page, pv->mark.y};
     if (cut.page < 0 || cut.top <= L->m_top + 0.5f)
         return OR_OK;   /* those lines already start a page */
@@ -3480,6 +3493,8 @@ static void lay_prev_set(lay_prev *pv, xmlNodePtr k, xmlNodePtr owned, bool afte
     pv->node = usable ? (owned ? owned : k) : NULL;
     pv->owned = usable ? owned : NULL;
     pv->after_heads = after_heads;
+    if (!after_heads)
+        pv->in_flow = false;
 }
 
 static void lay_prev_clear(lay *L) { lay_prev_set(&L->top, NULL, NULL, false); }
