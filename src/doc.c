@@ -41,7 +41,7 @@ static const doc_element doc_elements[] = {
     {"h3", "@block", "numbered:bool toc:bool bookmark:bool page-break-before:bool", true},
     {"h4", "@block", "numbered:bool toc:bool bookmark:bool page-break-before:bool", true},
     {"p", "@block td item field", "indent:len align:enum(justify|left|center|right) font:s size:size bold:bool "
-     "line-height:len space-before:len space-after:len color:color", true},
+     "line-height:len space-before:len space-after:len color:color keep-with-next:bool", true},
     {"list", "@block td field", "type:enum(bullet|decimal|paren|circled|none)", false},
     {"item", "list", "", true},
     {"table", "@block", "widths:widths columns:columns zebra:bool size:size header-rows:int "
@@ -62,7 +62,7 @@ static const doc_element doc_elements[] = {
     {"series", "chart", "name:s values:nums", false},
     {"page-break", "@block", "", false},
     {"spacer", "@block", "height:len", false},
-    {"keep", "@block", "", false},
+    {"keep", "@block", "keep-with-next:bool", false},
     {"part", "document", "title:s", false},
     {"b", "@inline", "", true},
     {"em", "@inline", "", true},

@@ -72,6 +72,50 @@ typedef struct lay_section {
     char *title;
 } lay_section;
 
+/* The vertical spaces between blocks on a page, which may shrink so that
+ * a heading or lead-in line keeps with what follows (LAY_SHRINK_MIN). */
+#define LAY_MAX_GAPS 128
+#define LAY_SHRINK_MIN 0.5f   /* a space shrinks to no less than half its size */
+typedef struct lay_gap_at {
+    size_t nops, nmarks; /* the page's ops and the bookmarks before the space */
+    float h, h0;         /* its size now, and as set */
+} lay_gap_at;
+typedef struct lay_gaps {
+    long page;
+    size_t n;
+    lay_gap_at g[LAY_MAX_GAPS];
+} lay_gaps;
+
+/* Where a line of the flow began (a text line, a table row). */
+typedef struct lay_at {
+    long page;
+    float top;
+} lay_at;
+
+/* Everything a <keep> may have to undo. */
+typedef struct lay_mark {
+    size_t npages, nops, nmarks, ntoc, nsections;
+    size_t ngaps;        /* of the mark's page */
+    lay_at flow[2];
+    unsigned long nflow;
+    long page;
+    float y;
+    bool fresh;
+    int hnum[4];
+    int nfig;
+    int tnum;
+} lay_mark;
+
+/* The block laid out last in a sequence, for pulling its last lines onto
+ * the page of a sign-off block that follows it. */
+typedef struct lay_prev {
+    xmlNodePtr node;     /* or NULL */
+    xmlNodePtr owned;    /* a copy the layout owns (streamed blocks are freed) */
+    lay_mark mark;       /* the state before it */
+    bool after_heads;    /* laid out under headings or a lead-in */
+    bool in_flow;        /* ... and set in the flow (lay_keep_chain): not laid out again */
+} lay_prev;
+
 typedef struct lay {
     fontset *fs;
     diag *d;
@@ -113,6 +157,15 @@ typedef struct lay {
     float watch_end;     /* where the flow left watch_page */
     lay_section *sections;
     size_t nsections, sections_cap;
+
+    /* page keeping (docs/document-xml.md, "Keeping blocks together") */
+    long limit_page;     /* a page whose bottom is raised to limit_y, or -1 */
+    float limit_y;
+    lay_gaps gaps[2];    /* the spaces of the current page and the one before */
+    lay_at flow[2];      /* the last two lines placed in the flow, older first */
+    unsigned long nflow; /* lines placed so far */
+    bool no_move;        /* the next table or keep is set from here on, not moved */
+    lay_prev top;        /* the last block of the streamed document */
 
     unsigned errors;
     bool warned_missing;
@@ -580,6 +633,22 @@ static float lay_measure(lay *L, const char *utf8, const lay_font *f)
 
 /* --- pages ---------------------------------------------------------------- */
 
+static lay_gaps *lay_page_gaps(lay *L, long page)
+{
+    for (int i = 0; i < 2; i++)
+        if (L->gaps[i].page == page)
+            return &L->gaps[i];
+    return NULL;
+}
+
+/* Starts noting the spaces of `page`, forgetting the older of the two sets. */
+static void lay_gaps_begin(lay *L, long page)
+{
+    int old = L->gaps[0].page < L->gaps[1].page ? 0 : 1;
+    L->gaps[old].page = page;
+    L->gaps[old].n = 0;
+}
+
 static or_status lay_new_page(lay *L)
 {
     if (L->dl->npages >= LAY_MAX_PAGES) {
@@ -593,13 +662,37 @@ static or_status lay_new_page(lay *L)
     long p = dl_add_page(L->dl, L->page_w, L->page_h);
     if (p < 0)
         return lay_nomem(L);
+    if (!lay_page_gaps(L, p))
+        lay_gaps_begin(L, p);   /* keeps the spaces of the page before */
     L->page = p;
     L->y = L->m_top;
     L->fresh = true;
     return OR_OK;
 }
 
-static float lay_bottom(const lay *L) { return L->page_h - L->m_bottom; }
+static float lay_bottom(const lay *L)
+{
+    return L->page >= 0 && L->page == L->limit_page ? L->limit_y : L->page_h - L->m_bottom;
+}
+
+/* Adds `h` of space between blocks and notes it as shrinkable. */
+static void lay_gap(lay *L, float h)
+{
+    if (h <= 0)
+        return;
+    lay_gaps *G = L->page >= 0 ? lay_page_gaps(L, L->page) : NULL;
+    if (G && G->n < LAY_MAX_GAPS)
+        G->g[G->n++] = (lay_gap_at){L->dl->pages[L->page].nops, L->dl->nmarks, h, h};
+    L->y += h;
+}
+
+/* Notes the top of a line placed in the flow. */
+static void lay_flow_line(lay *L, float top)
+{
+    L->flow[0] = L->flow[1];
+    L->flow[1] = (lay_at){L->page, top};
+    L->nflow++;
+}
 
 /* Makes room for `h` points, starting a new page when the current one
  * cannot hold them (a fresh page takes whatever comes). */
@@ -634,6 +727,7 @@ static or_status lay_place_text_at(lay *L, const lay_text *t, float x, size_t *f
         st = lay_draw_line(L, (size_t)L->page, t, i, L->m_left + x, L->y, h);
         if (st)
             return st;
+        lay_flow_line(L, L->y);
         L->y += h;
         L->fresh = false;
     }
@@ -771,12 +865,13 @@ static or_status lay_heading(lay *L, xmlNodePtr n, int level)
     if (st == OR_OK)
         st = lay_need(L, before + h + after + lay_next_block_min(L, n));
     if (st == OR_OK && !L->fresh)
-        L->y += before;
+        lay_gap(L, before);
     size_t page = (size_t)L->page;
     float top = L->y;
     if (st == OR_OK)
         st = lay_place_text(L, &t, 0);
-    L->y += after;
+    if (st == OR_OK)
+        lay_gap(L, after);
     lay_text_free(&t);
     if (st)
         return st;
@@ -790,6 +885,10 @@ static or_status lay_heading(lay *L, xmlNodePtr n, int level)
     if (doc_attr_bool(n, "bookmark", true)
         && dl_add_bookmark(L->dl, level + L->level_offset, title, page, lay_pdf_y(L, top)) != 0)
         st = lay_nomem(L);
+    lay_gaps *G = lay_page_gaps(L, L->page);
+    if (st == OR_OK && G && G->n > 0 && after > 0 && (size_t)L->page == page
+        && G->g[G->n - 1].nops == L->dl->pages[page].nops)
+        G->g[G->n - 1].nmarks = L->dl->nmarks;   /* the space after it does not move its own bookmark */
     if (st == OR_OK && doc_attr_bool(n, "toc", true)) {
         if (or_grow(&L->toc, &L->toc_cap, L->ntoc + 1, sizeof *L->toc) != 0)
             st = lay_nomem(L);
@@ -848,11 +947,11 @@ static or_status lay_paragraph(lay *L, xmlNodePtr n)
     float before = doc_attr_length(n, "space-before", f.size, L->body_w, 0);
     float after = doc_attr_length(n, "space-after", f.size, L->body_w, L->gbt ? 0 : 0.25f * L->line_h);
     if (st == OR_OK && before > 0 && !L->fresh)
-        L->y += before;
+        lay_gap(L, before);
     if (st == OR_OK)
         st = lay_place_text(L, &t, 0);
     if (st == OR_OK)
-        L->y += after;
+        lay_gap(L, after);
     lay_text_free(&t);
     return st;
 }
@@ -900,7 +999,7 @@ static or_status lay_marked(lay *L, xmlNodePtr n, const char *marker, float inde
         st = lay_text_at(L, page, L->m_left + indent, baseline, marker, &f, 0, NULL);
     }
     if (st == OR_OK && !L->gbt)
-        L->y += 0.15f * L->line_h;
+        lay_gap(L, 0.15f * L->line_h);
     lay_text_free(&t);
     return st;
 }
@@ -1296,23 +1395,18 @@ static or_status lay_chart(lay *L, xmlNodePtr n)
     return st;
 }
 
-/* Everything a <keep> may have to undo. */
-typedef struct lay_mark {
-    size_t npages, nops, nmarks, ntoc, nsections;
-    long page;
-    float y;
-    bool fresh;
-    int hnum[4];
-    int nfig;
-    int tnum;
-} lay_mark;
 
 static lay_mark lay_save(const lay *L)
 {
-    lay_mark m = {L->dl->npages, L->page >= 0 ? L->dl->pages[L->page].nops : 0, L->dl->nmarks, L->ntoc,
-                  L->nsections, L->page, L->y, L->fresh, {0}, 0, L->tnum};
+    lay_mark m = {.npages = L->dl->npages, .nops = L->page >= 0 ? L->dl->pages[L->page].nops : 0,
+                  .nmarks = L->dl->nmarks, .ntoc = L->ntoc, .nsections = L->nsections, .page = L->page,
+                  .y = L->y, .fresh = L->fresh, .tnum = L->tnum};
     memcpy(m.hnum, L->hnum, sizeof m.hnum);
     m.nfig = L->nfig;
+    lay_gaps *G = L->page >= 0 ? lay_page_gaps((lay *)L, L->page) : NULL;
+    m.ngaps = G ? G->n : 0;
+    memcpy(m.flow, L->flow, sizeof m.flow);
+    m.nflow = L->nflow;
     return m;
 }
 
@@ -1332,6 +1426,16 @@ static void lay_restore(lay *L, const lay_mark *m)
     memcpy(L->hnum, m->hnum, sizeof L->hnum);
     L->nfig = m->nfig;
     L->tnum = m->tnum;
+    for (int i = 0; i < 2; i++) {
+        if (L->gaps[i].page > m->page)
+            L->gaps[i].n = 0;
+        else if (L->gaps[i].page == m->page && L->gaps[i].n > m->ngaps)
+            L->gaps[i].n = m->ngaps;
+    }
+    if (m->page >= 0 && !lay_page_gaps(L, m->page))
+        lay_gaps_begin(L, m->page);   /* its spaces before the mark are forgotten */
+    memcpy(L->flow, m->flow, sizeof L->flow);
+    L->nflow = m->nflow;
 }
 
 /* --- tables and forms -------------------------------------------------------- */
@@ -2217,6 +2321,7 @@ static or_status lay_table_group(lay *L, lay_table *tb, size_t r, size_t end, si
                 row_done = false;
         }
         a = row_done ? last + 1 : last;
+        lay_flow_line(L, L->y);
         L->y += part_h;
         L->fresh = false;
         if (a < end) {
@@ -2331,6 +2436,8 @@ static size_t lay_group_end(const lay_table *tb, size_t r)
 
 static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
 {
+    bool in_flow = L->no_move;   /* after a heading that may not move: fill this page */
+    L->no_move = false;
     or_status st = lay_table_prepare(L, tb);
     if (st) {
         if (st == OR_EINPUT)
@@ -2385,7 +2492,8 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
                 rows_here = 0;
                 continue;
             }
-            if (next_breaks && fits_fresh && alone_here && only_header && !start.fresh && start.page == L->page) {
+            if (next_breaks && fits_fresh && alone_here && only_header && !start.fresh && start.page == L->page
+                && !in_flow) {
                 /* The first row alone under caption and header: the table starts on the next page. */
                 lay_restore(L, &start);
                 st = lay_new_page(L);
@@ -2402,7 +2510,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
              * would leave more than half of this page empty: then it is
              * cut between its rows, as a group taller than a page is. */
             bool fill = end - r > 1 && room > full / 2 && tb->rows[r].h <= room + 0.01f;
-            bool moves = h <= full + 0.01f && !fill;
+            bool moves = h <= full + 0.01f && !fill && !(in_flow && only_header && tb->rows[r].h <= room + 0.01f);
             /* Nothing of the body would stay under the caption and header
              * (the first row moves on): the table starts on the next page. */
             bool row_here = tb->rows[r].h <= room + 0.01f || tb->rows[r].h > full + 0.01f;
@@ -2437,6 +2545,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
             }
         }
         st = lay_table_draw(L, tb, r, end, L->y, 0, NULL, NULL, body_index);
+        lay_flow_line(L, L->y);
         L->y += h;
         L->fresh = false;
         only_header = false;
@@ -2446,7 +2555,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
         r = end;
     }
     if (st == OR_OK)
-        L->y += L->gbt ? 0 : 0.5f * L->line_h;
+        lay_gap(L, L->gbt ? 0 : 0.5f * L->line_h);
     return st;
 }
 
@@ -2983,9 +3092,11 @@ static or_status lay_decorate(lay *L)
 
 static or_status lay_keep(lay *L, xmlNodePtr n)
 {
+    bool in_flow = L->no_move;   /* after a heading that may not move: stay in the flow */
+    L->no_move = false;
     lay_mark m = lay_save(L);
     or_status st = lay_blocks(L, n);
-    if (st || L->page == m.page || m.fresh || m.page < 0)
+    if (st || L->page == m.page || m.fresh || m.page < 0 || in_flow)
         return st;
     /* Over three pages or more it is taller than a page: a fresh page
      * would not hold it either, and it stays in the flow where it is. */
@@ -3125,6 +3236,43 @@ static bool lay_is_heading(xmlNodePtr k)
     return k->type == XML_ELEMENT_NODE && name[0] == 'h' && name[1] >= '1' && name[1] <= '4' && name[2] == '\0';
 }
 
+/* A block kept with the next one: a heading, a lead-in paragraph (one
+ * whose text ends in ： or :, unless keep-with-next="false"), and a <p> or
+ * <keep> with keep-with-next="true". */
+static bool lay_with_next(xmlNodePtr k)
+{
+    if (lay_is_heading(k))
+        return true;
+    if (k->type != XML_ELEMENT_NODE || (!doc_is(k, "p") && !doc_is(k, "keep")))
+        return false;
+    if (doc_attr(k, "keep-with-next"))
+        return doc_attr_bool(k, "keep-with-next", false);
+    if (!doc_is(k, "p"))
+        return false;
+    char *t = lay_plain_text(k);   /* out of memory: not kept, which only costs looks */
+    if (!t)
+        return false;
+    size_t n = strlen(t);
+    while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n'))
+        n--;
+    bool lead = (n >= 3 && memcmp(t + n - 3, "：", 3) == 0) || (n > 0 && t[n - 1] == ':');
+    or_free(t);
+    return lead;
+}
+
+/* A sign-off block: a <signature>, a <seal>, or a <keep> holding one. */
+static bool lay_is_signoff(xmlNodePtr k)
+{
+    if (doc_is(k, "signature") || doc_is(k, "seal"))
+        return true;
+    if (!doc_is(k, "keep"))
+        return false;
+    for (xmlNodePtr c = k->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && lay_is_signoff(c))
+            return true;
+    return false;
+}
+
 static xmlNodePtr lay_next_element(xmlNodePtr k)
 {
     for (k = k->next; k; k = k->next)
@@ -3133,53 +3281,249 @@ static xmlNodePtr lay_next_element(xmlNodePtr k)
     return NULL;
 }
 
-/* A heading keeps with what follows it: lay out the heading and the next
- * block (a following heading brings its own next block), and when nothing
- * of that block landed on the heading's page, start the group on a new
- * page instead.  *last is the last node laid out. */
-static or_status lay_heading_group(lay *L, xmlNodePtr k, xmlNodePtr *last, bool retry)
+static void lay_shift_op(dl_op *op, float dy)
+{
+    switch (op->kind) {
+    case DL_TEXT: op->u.text.y += dy; break;
+    case DL_LINE: op->u.line.y1 += dy; op->u.line.y2 += dy; break;
+    case DL_RECT: op->u.rect.y += dy; break;
+    case DL_IMAGE: op->u.image.y += dy; break;
+    case DL_MISSING: op->u.missing.y += dy; break;
+    case DL_PATH: {
+        float *xy = (float *)op->u.path.xy;   /* the page's own copy */
+        for (size_t i = 0; i < op->u.path.npoints; i++)
+            xy[2 * i + 1] += dy;
+        break;
+    }
+    }
+}
+
+/* Shrinks the spaces between blocks on the page of `m` (those before the
+ * mark) to `factor` of their size as set (never below it), moving what
+ * lies under each space up; their sizes before go to saved[].  With
+ * `undo`, puts back the sizes in saved[].  Returns how much room that
+ * made (or, undoing, gave back). */
+static float lay_shrink(lay *L, const lay_mark *m, float factor, float *saved, bool undo)
+{
+    lay_gaps *G = m->page >= 0 ? lay_page_gaps(L, m->page) : NULL;
+    if (!G || G->n == 0)
+        return 0;
+    float d[LAY_MAX_GAPS], total = 0;
+    for (size_t i = 0; i < G->n; i++) {
+        float h = G->g[i].h, to = undo ? saved[i] : G->g[i].h0 * factor;
+        if (!undo)
+            saved[i] = h;
+        if (!undo && to > h)
+            to = h;
+        d[i] = undo ? to - h : h - to;
+        G->g[i].h = to;
+        total += d[i];
+    }
+    float sign = undo ? -1 : 1;
+    dl_page *pg = &L->dl->pages[m->page];
+    float shift = 0;
+    for (size_t j = 0, gi = 0; j < pg->nops; j++) {
+        while (gi < G->n && G->g[gi].nops <= j)
+            shift += d[gi++];
+        if (shift > 0)
+            lay_shift_op(&pg->ops[j], sign * shift);
+    }
+    for (size_t k = 0; k < L->dl->nmarks; k++) {
+        if (L->dl->marks[k].page != (size_t)m->page)
+            continue;
+        float sh = 0;
+        for (size_t i = 0; i < G->n && G->g[i].nmarks <= k; i++)
+            sh += d[i];
+        L->dl->marks[k].y += sign * sh;
+    }
+    return total;
+}
+
+/* Lays out a chain of blocks kept with the next (headings, lead-ins) and
+ * the block after them, and tells whether the chain was stranded: one of
+ * its blocks left alone at a page foot, or `next` with less than two lines
+ * under it.  `in_flow`: `next` is set from here on, not moved. */
+static or_status lay_chain(lay *L, xmlNodePtr *chain, size_t n, xmlNodePtr next, bool in_flow, lay_prev *pv,
+                           bool *stranded)
+{
+    *stranded = false;
+    or_status st = OR_OK;
+    for (size_t i = 0; i < n && st == OR_OK; i++) {
+        long page = L->page;
+        size_t nops = L->dl->pages[page].nops;
+        st = lay_block(L, chain[i]);
+        if (st == OR_OK && i > 0 && L->page != page && L->dl->pages[page].nops == nops)
+            *stranded = true;
+    }
+    if (st == OR_OK && next) {
+        pv->mark = lay_save(L);
+        pv->in_flow = in_flow;
+        bool under = false;
+        L->no_move = in_flow;
+        st = lay_after_headings(L, next, &under);
+        L->no_move = false;
+        *stranded = *stranded || under;
+    }
+    return st;
+}
+
+/* Keeps a chain with what follows it.  When the block after it would leave
+ * it stranded at the page foot, the chain moves to the next page with it —
+ * unless that leaves more than a third of this page blank: then the spaces
+ * between blocks above shrink (to 3/4, then to half) to make room here,
+ * and failing that the next block is set from here on, splitting as it
+ * would without the chain (a table under the heading, a <keep> in the
+ * flow).  Only a block that cannot split at all takes the chain along
+ * whatever it leaves blank. */
+static or_status lay_keep_chain(lay *L, xmlNodePtr *chain, size_t n, xmlNodePtr next, lay_prev *pv)
 {
     lay_mark m = lay_save(L);
-    or_status st = lay_block(L, k);
-    *last = k;
-    xmlNodePtr next = lay_next_element(k);
-    if (st || !next || doc_is(next, "page-break"))
+    bool stranded;
+    or_status st = lay_chain(L, chain, n, next, false, pv, &stranded);
+    if (st || !stranded || m.fresh || m.page < 0)
         return st;
-    bool stranded = false;
-    if (lay_is_heading(next)) {
-        size_t hpage = (size_t)L->page, hops = L->dl->pages[hpage].nops;
-        st = lay_heading_group(L, next, last, retry);
-        stranded = (size_t)L->page != hpage && L->dl->pages[hpage].nops == hops;
-    } else {
-        st = lay_after_headings(L, next, &stranded);
-        *last = next;
+    float area = L->page_h - L->m_bottom - L->m_top;
+    if (L->page_h - L->m_bottom - m.y > area / 3) {
+        static const float factors[] = {0.75f, LAY_SHRINK_MIN};
+        float saved[LAY_MAX_GAPS];
+        for (size_t f = 0; f < sizeof factors / sizeof *factors; f++) {
+            lay_restore(L, &m);
+            float d = lay_shrink(L, &m, factors[f], saved, false);
+            if (d < 0.5f) {
+                lay_shrink(L, &m, factors[f], saved, true);
+                break;
+            }
+            L->y = m.y - d;
+            st = lay_chain(L, chain, n, next, false, pv, &stranded);
+            if (st || !stranded)
+                return st;
+            lay_restore(L, &m);
+            lay_shrink(L, &m, factors[f], saved, true);
+        }
+        lay_restore(L, &m);
+        st = lay_chain(L, chain, n, next, true, pv, &stranded);
+        if (st || !stranded)
+            return st;
     }
-    if (st || !stranded || !retry || m.fresh || m.page < 0)
-        return st;
     lay_restore(L, &m);
     st = lay_new_page(L);
-    return st ? st : lay_heading_group(L, k, last, false);
+    return st ? st : lay_chain(L, chain, n, next, false, pv, &stranded);
+}
+
+/* Lays out a sign-off block after `pv`.  When it would start a page of its
+ * own, the last two lines of the block before it (all of it when it has
+ * fewer) come along to its page; if the block and those lines do not fit
+ * one page together, it is left as it was. */
+static or_status lay_signoff(lay *L, xmlNodePtr s, lay_prev *pv, lay_mark *before)
+{
+    lay_mark ms = lay_save(L);
+    *before = ms;
+    or_status st = lay_block(L, s);
+    if (st || !pv->node || ms.fresh || ms.page < 0)
+        return st;
+    if (L->page == ms.page || L->dl->pages[ms.page].nops != ms.nops)
+        return OR_OK;   /* it began beside the text before it */
+    unsigned long lines = ms.nflow - pv->mark.nflow;
+    if (pv->after_heads && (lines < 4 || pv->in_flow))
+        return OR_OK;   /* the block before would leave its heading behind, or lay out otherwise */
+    lay_at cut = lines >= 2 ? ms.flow[0] : (lay_at){pv->mark.page, pv->mark.y};
+    if (cut.page < 0 || cut.top <= L->m_top + 0.5f)
+        return OR_OK;   /* those lines already start a page */
+    lay_restore(L, &pv->mark);
+    L->limit_page = cut.page;
+    L->limit_y = cut.top;
+    st = lay_block(L, pv->node);
+    L->limit_page = -1;
+    if (st)
+        return st;
+    lay_mark m2 = lay_save(L);
+    *before = m2;
+    st = lay_block(L, s);
+    if (st || L->page == m2.page || L->dl->pages[m2.page].nops != m2.nops)
+        return st;
+    /* Too tall together: as it was. */
+    lay_restore(L, &pv->mark);
+    st = lay_block(L, pv->node);
+    *before = lay_save(L);
+    return st ? st : lay_block(L, s);
+}
+
+static void lay_prev_set(lay_prev *pv, xmlNodePtr k, xmlNodePtr owned, bool after_heads)
+{
+    if (pv->owned)
+        xmlFreeNode(pv->owned);
+    bool usable = k && !doc_is(k, "page-break") && !doc_is(k, "spacer") && !doc_is(k, "toc")
+                  && !doc_is(k, "cover") && !doc_is(k, "part");
+    if (!usable && owned)
+        xmlFreeNode(owned);
+    pv->node = usable ? (owned ? owned : k) : NULL;
+    pv->owned = usable ? owned : NULL;
+    pv->after_heads = after_heads;
+    if (!after_heads)
+        pv->in_flow = false;
+}
+
+static void lay_prev_clear(lay *L) { lay_prev_set(&L->top, NULL, NULL, false); }
+
+/* Lays out a block that is not kept with the next; `own` copies it as the
+ * block before the next (a streamed block is freed after this). */
+static or_status lay_flow(lay *L, xmlNodePtr k, lay_prev *pv, xmlDocPtr own)
+{
+    or_status st;
+    if (lay_is_signoff(k)) {
+        lay_mark before;
+        st = lay_signoff(L, k, pv, &before);
+        pv->mark = before;
+    } else {
+        pv->mark = lay_save(L);
+        st = lay_block(L, k);
+    }
+    if (st)
+        return st;
+    xmlNodePtr copy = NULL;
+    if (own) {
+        copy = xmlDocCopyNode(k, own, 1);
+        if (!copy)
+            return lay_nomem(L);
+    }
+    lay_prev_set(pv, copy ? copy : k, copy, false);
+    return OR_OK;
 }
 
 static or_status lay_blocks(lay *L, xmlNodePtr parent)
 {
-    for (xmlNodePtr k = parent->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE)
+    lay_prev pv = {0};
+    or_status st = OR_OK;
+    for (xmlNodePtr k = parent->children; k && st == OR_OK;) {
+        if (k->type != XML_ELEMENT_NODE) {
+            k = k->next;
             continue;
-        if (L->page < 0 && !doc_is(k, "page-setup") && !doc_is(k, "header") && !doc_is(k, "footer")) {
-            or_status st = lay_new_page(L);
-            if (st)
-                return st;
         }
-        or_status st;
-        if (lay_is_heading(k))
-            st = lay_heading_group(L, k, &k, true);
-        else
-            st = lay_block(L, k);
-        if (st)
-            return st;
+        if (L->page < 0 && !doc_is(k, "page-setup") && !doc_is(k, "header") && !doc_is(k, "footer")) {
+            st = lay_new_page(L);
+            if (st)
+                break;
+        }
+        if (!lay_with_next(k)) {
+            st = lay_flow(L, k, &pv, NULL);
+            k = lay_next_element(k);
+            continue;
+        }
+        xmlNodePtr chain[8];
+        size_t n = 0;
+        while (k && n < sizeof chain / sizeof *chain && lay_with_next(k)) {
+            chain[n++] = k;
+            k = lay_next_element(k);
+        }
+        xmlNodePtr next = k && !doc_is(k, "page-break") ? k : NULL;
+        st = lay_keep_chain(L, chain, n, next, &pv);
+        if (next) {
+            lay_prev_set(&pv, next, NULL, true);
+            k = lay_next_element(next);
+        }
     }
-    return OR_OK;
+    lay_prev_set(&pv, NULL, NULL, false);
+    return st;
 }
 
 /* --- driver ------------------------------------------------------------------ */
@@ -3330,6 +3674,13 @@ static void lay_reset_pass(lay *L)
     memset(L->hnum, 0, sizeof L->hnum);
     L->nfig = 0;
     L->tnum = 0;
+    L->limit_page = -1;
+    L->gaps[0].page = L->gaps[1].page = -1;
+    L->gaps[0].n = L->gaps[1].n = 0;
+    memset(L->flow, 0, sizeof L->flow);
+    L->nflow = 0;
+    L->no_move = false;
+    lay_prev_clear(L);
 }
 
 /* Pass 0: keeps copies of <document> and its header, footer and page
@@ -3356,32 +3707,23 @@ static or_status lay_scan_block(void *ctx, xmlNodePtr root, xmlNodePtr k)
     return lay_prescan(L, k);
 }
 
-/* Lays out the held headings and the block after them (NULL at the end),
- * and when that block left them stranded (lay_after_headings), starts the
- * group on a new page: a heading never ends a page. */
+/* Lays out the held chain (headings, lead-ins) and the block after them
+ * (NULL at the end), kept together (lay_keep_chain). */
 static or_status lay_flush_held(lay *L, xmlNodePtr next)
 {
-    lay_mark m = lay_save(L);
-    or_status st = OR_OK;
-    for (int attempt = 0; attempt < 2 && st == OR_OK; attempt++) {
-        /* The headings of a chain (一、 then （一）) must share a page too. */
-        long first_page = -1;
-        for (size_t i = 0; i < L->nheld && st == OR_OK; i++) {
-            st = lay_block(L, L->held[i]);
-            if (first_page < 0)
-                first_page = L->page;
-        }
-        bool stranded = L->page != first_page;
-        if (st == OR_OK && next && !stranded)
-            st = lay_after_headings(L, next, &stranded);
-        if (st || !stranded || attempt == 1 || m.fresh || m.page < 0)
-            break;
-        lay_restore(L, &m);
-        st = lay_new_page(L);
-    }
+    xmlNodePtr kept = next && !doc_is(next, "page-break") ? next : NULL;
+    or_status st = lay_keep_chain(L, L->held, L->nheld, kept, &L->top);
     for (size_t i = 0; i < L->nheld; i++)
         xmlFreeNode(L->held[i]);
     L->nheld = 0;
+    if (st == OR_OK && next && !kept)
+        return lay_flow(L, next, &L->top, L->own);
+    if (st == OR_OK && kept) {
+        xmlNodePtr copy = xmlDocCopyNode(kept, L->own, 1);
+        if (!copy)
+            return lay_nomem(L);
+        lay_prev_set(&L->top, copy, copy, true);
+    }
     return st;
 }
 
@@ -3396,7 +3738,7 @@ static or_status lay_pass_block(void *ctx, xmlNodePtr root, xmlNodePtr k)
         if (st)
             return st;
     }
-    if (lay_is_heading(k)) {
+    if (lay_with_next(k)) {
         /* Held until the next block arrives (the source frees k after this
          * call); a chain longer than the buffer is laid out as it is. */
         if (L->nheld == sizeof L->held / sizeof *L->held) {
@@ -3410,7 +3752,7 @@ static or_status lay_pass_block(void *ctx, xmlNodePtr root, xmlNodePtr k)
         L->held[L->nheld++] = copy;
         return OR_OK;
     }
-    return L->nheld ? lay_flush_held(L, k) : lay_block(L, k);
+    return L->nheld ? lay_flush_held(L, k) : lay_flow(L, k, &L->top, L->own);
 }
 
 static or_status lay_created(lay *L, long long *out)
@@ -3437,7 +3779,8 @@ static const char *lay_info(dl_doc *out, xmlNodePtr root, const char *name, cons
 
 or_status layout_stream(const layout_source *src, fontset *fs, const layout_options *opt, dl_doc *out, diag *d)
 {
-    lay L = {.fs = fs, .d = d, .path = src->path, .opt = opt, .page = -1, .watch_page = -1};
+    lay L = {.fs = fs, .d = d, .path = src->path, .opt = opt, .page = -1, .watch_page = -1, .limit_page = -1,
+             .gaps = {{.page = -1}, {.page = -1}}};
     L.own = xmlNewDoc((const xmlChar *)"1.0");
     if (!L.own)
         return diag_nomem(d);

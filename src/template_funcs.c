@@ -669,6 +669,88 @@ static void fn_join(xmlXPathParserContextPtr ctxt, int nargs)
     free_strings(sep, 1);
 }
 
+/* f:sentence(text [, mark]): the text, its white space collapsed, ended
+ * by `mark` (default 。) without doubling punctuation: a text that already
+ * ends a sentence (。！？!?… before any closing quotes or brackets) gets no
+ * second 。 (another mark replaces a bare final 。); a final pause mark
+ * (，、；：,;:) gives way to `mark`; an empty text stays empty. */
+static bool sentence_closer(uint32_t cp)
+{
+    return cp == 0x201D || cp == 0x2019 || cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == ')'
+           || cp == 0x300B || cp == 0x3011;
+}
+
+static bool sentence_end(uint32_t cp)
+{
+    return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '!' || cp == '?' || cp == 0x2026;
+}
+
+static bool sentence_pause(uint32_t cp)
+{
+    return cp == 0xFF0C || cp == 0x3001 || cp == 0xFF1B || cp == 0xFF1A || cp == ',' || cp == ';' || cp == ':';
+}
+
+static void fn_sentence(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xmlChar *a[2] = {NULL, NULL};
+    if (!arity(ctxt, nargs, 1, 2, "sentence") || !pop_strings(ctxt, nargs, a))
+        return;
+    const char *mark = nargs == 2 ? (const char *)a[1] : "。";
+    bool stop = strcmp(mark, "。") == 0;
+    const char *in = (const char *)a[0];
+    buf b;
+    buf_init(&b, 0);
+    /* normalize-space: XML white space runs become one space, none at the ends */
+    bool space = false;
+    for (const char *q = in; *q; q++) {
+        if (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') {
+            space = b.len > 0;
+            continue;
+        }
+        if (space)
+            buf_putc(&b, ' ');
+        space = false;
+        buf_putc(&b, *q);
+    }
+    if (b.failed || b.len == 0) {
+        push_buf(ctxt, &b);
+        free_strings(a, nargs);
+        return;
+    }
+    /* the last code point, the one before any closers, and where each starts */
+    const char *t = b.data;
+    size_t len = b.len, pos = 0, last_at = 0, end_at = 0;
+    uint32_t last = 0, end = 0;
+    bool end_bare = false;
+    while (pos < len) {
+        size_t at = pos;
+        bool valid;
+        uint32_t cp = utf8_next(t, len, &pos, &valid);
+        if (!sentence_closer(cp)) {
+            end = cp;
+            end_at = at;
+            end_bare = true;
+        } else {
+            end_bare = false;
+        }
+        last = cp;
+        last_at = at;
+    }
+    if (sentence_end(end)) {
+        if (!stop) {
+            if (end == 0x3002 && end_bare)
+                b.len = end_at;   /* 。 gives way to the mark */
+            buf_puts(&b, mark);
+        }
+    } else {
+        if (sentence_pause(last))
+            b.len = last_at;
+        buf_puts(&b, mark);
+    }
+    push_buf(ctxt, &b);
+    free_strings(a, nargs);
+}
+
 /* The index of f:record: every element under /data/records/<kind>/ that
  * has an id, keyed by (element name, id).  `check` refuses duplicate ids
  * within a kind, so the first one seen is the only one. */
@@ -797,6 +879,7 @@ static const fdef FUNCS[] = {
     {"pad", 2, 2, fn_pad},
     {"mask-id", 1, 1, fn_mask_id},
     {"join", 2, 2, fn_join},
+    {"sentence", 1, 2, fn_sentence},
     {"record", 2, 2, fn_record},
     {"max", 1, 1, fn_max},
     {"min", 1, 1, fn_min},

@@ -630,6 +630,24 @@ static void test_fn_numbers(void **state)
     assert_fx("f:min(/data/n/@v)", "3");
     assert_fx("f:max(/data/none)", "NaN");
     assert_fx_error("f:join('a', ',')", "f:join: the first argument must be a node-set");
+    /* record text ended without doubling its punctuation */
+    assert_fx("f:sentence('解说词内容调整')", "解说词内容调整。");
+    assert_fx("f:sentence('解说词内容调整。')", "解说词内容调整。");
+    assert_fx("f:sentence('  解说词\n  内容调整。 ')", "解说词 内容调整。");
+    assert_fx("f:sentence('是否恢复？')", "是否恢复？");
+    assert_fx("f:sentence('已告知“暂停服务。”')", "已告知“暂停服务。”");
+    assert_fx("f:sentence('已告知“暂停服务”')", "已告知“暂停服务”。");
+    assert_fx("f:sentence('排查防火墙策略；')", "排查防火墙策略。");
+    assert_fx("f:sentence('排查防火墙策略，')", "排查防火墙策略。");
+    assert_fx("f:sentence('升级 nginx')", "升级 nginx。");
+    assert_fx("f:sentence('')", "");
+    assert_fx("f:sentence('   ')", "");
+    assert_fx("f:sentence('重启服务。', '；')", "重启服务；");
+    assert_fx("f:sentence('重启服务', '；')", "重启服务；");
+    assert_fx("f:sentence('重启服务、', '；')", "重启服务；");
+    assert_fx("f:sentence('要求重启！', '；')", "要求重启！；");
+    assert_fx("f:sentence('重启服务。', '')", "重启服务");
+    assert_fx("f:sentence(/data/s[1])", "甲。");
 }
 
 /* f:record finds a record by element name and id among every kind under
