@@ -217,7 +217,23 @@ static long mask_node_text(xmlNodePtr t)
     return (long)count;
 }
 
-long personal_mask_tree(xmlNodePtr n, bool siblings)
+/* A list of plain numbers ("1 0 0 2 0 1 …", "0.5 -3 12"): the value of a
+ * layout attribute (a chart's series, widths), never text a reader sees
+ * as one string. */
+bool personal_number_list(const char *s)
+{
+    const unsigned char *v = (const unsigned char *)s;
+    bool digit = false;
+    for (; *v; v++) {
+        if (*v >= '0' && *v <= '9')
+            digit = true;
+        else if (*v != ' ' && *v != '.' && *v != '-')
+            return false;
+    }
+    return digit;
+}
+
+static long mask_tree(xmlNodePtr n, bool siblings, bool skip_number_lists)
 {
     long total = 0;
     for (; n; n = siblings ? n->next : NULL) {
@@ -226,11 +242,14 @@ long personal_mask_tree(xmlNodePtr n, bool siblings)
             c = mask_node_text(n);
         } else if (n->type == XML_ELEMENT_NODE) {
             for (xmlAttrPtr a = n->properties; a && c >= 0; a = a->next) {
-                long k = personal_mask_tree(a->children, true);
+                if (skip_number_lists && a->children && a->children->type == XML_TEXT_NODE
+                    && !a->children->next && personal_number_list((const char *)a->children->content))
+                    continue;
+                long k = mask_tree(a->children, true, skip_number_lists);
                 c = k < 0 ? -1 : c + k;
             }
             if (c >= 0) {
-                long k = personal_mask_tree(n->children, true);
+                long k = mask_tree(n->children, true, skip_number_lists);
                 c = k < 0 ? -1 : c + k;
             }
         }
@@ -239,4 +258,14 @@ long personal_mask_tree(xmlNodePtr n, bool siblings)
         total += c;
     }
     return total;
+}
+
+long personal_mask_tree(xmlNodePtr n, bool siblings)
+{
+    return mask_tree(n, siblings, false);
+}
+
+long personal_mask_output(xmlNodePtr n)
+{
+    return mask_tree(n, false, true);
 }

@@ -40,5 +40,15 @@ size_t personal_mask(char *s, size_t len, size_t *count);
  * siblings when siblings is true).  Returns the number of numbers masked,
  * or -1 when out of memory. */
 long personal_mask_tree(xmlNodePtr n, bool siblings);
+/* personal_mask_tree for a template's output tree n: the same, except that
+ * an attribute holding only a list of plain numbers (a chart's series) is
+ * left alone.  Such a list is computed, not record text (records are masked
+ * before a template reads them), and single digits joined by spaces would
+ * otherwise spell an 18-digit ID now and then (generated seed 102: a
+ * chart's counts became 001***********0010). */
+long personal_mask_output(xmlNodePtr n);
+/* True when s is a list of plain numbers: ASCII digits, '.', '-' and
+ * spaces, at least one digit. */
+bool personal_number_list(const char *s);
 
 #endif

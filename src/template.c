@@ -1473,7 +1473,7 @@ static int guard_text(trun *r, const tinst *at, const texpr *e, xmlChar *s)
 static int guard_tree(trun *r, const tinst *at, const texpr *e, xmlNodePtr n)
 {
     (void)at, (void)e;
-    return personal_mask_tree(n, false) < 0 ? rnomem(r) : 0;
+    return personal_mask_output(n) < 0 ? rnomem(r) : 0;
 }
 
 static xmlXPathObjectPtr var_lookup(void *ctx, const xmlChar *name, const xmlChar *ns_uri)
@@ -1949,7 +1949,9 @@ static int run_inst(trun *r, const tinst *in, xmlNodePtr parent)
         xmlChar *s = in->expr ? reval_string(r, in, in->expr) : in->first ? content_string(r, in->first) : xmlStrdup(BAD_CAST "");
         if (!s)
             return r->st == OR_OK ? rnomem(r) : -1;
-        int rc = guard_text(r, in, in->expr, s);
+        /* a list of numbers built up here is a layout value (a chart's
+         * series), not text: personal_mask_output */
+        int rc = personal_number_list((const char *)s) ? 0 : guard_text(r, in, in->expr, s);
         if (rc == 0)
             rc = set_attribute(r, in, in->expr, parent, in->name, s);
         xmlFree(s);
