@@ -219,18 +219,24 @@ static long mask_node_text(xmlNodePtr t)
 
 /* A list of plain numbers ("1 0 0 2 0 1 …", "0.5 -3 12"): the value of a
  * layout attribute (a chart's series, widths), never text a reader sees
- * as one string. */
+ * as one string.  One number alone (a mobile written whole) is no list. */
 bool personal_number_list(const char *s)
 {
     const unsigned char *v = (const unsigned char *)s;
-    bool digit = false;
+    int numbers = 0;
+    bool in_number = false;
     for (; *v; v++) {
-        if (*v >= '0' && *v <= '9')
-            digit = true;
-        else if (*v != ' ' && *v != '.' && *v != '-')
+        if (*v >= '0' && *v <= '9') {
+            if (!in_number)
+                numbers++;
+            in_number = true;
+        } else if (*v == ' ') {
+            in_number = false;
+        } else if (*v != '.' && *v != '-') {
             return false;
+        }
     }
-    return digit;
+    return numbers >= 2;
 }
 
 static long mask_tree(xmlNodePtr n, bool siblings, bool skip_number_lists)

@@ -48,7 +48,7 @@ long personal_mask_tree(xmlNodePtr n, bool siblings);
  * chart's counts became 001***********0010). */
 long personal_mask_output(xmlNodePtr n);
 /* True when s is a list of plain numbers: ASCII digits, '.', '-' and
- * spaces, at least one digit. */
+ * spaces, at least two numbers. */
 bool personal_number_list(const char *s);
 
 #endif

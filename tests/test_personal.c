@@ -147,6 +147,8 @@ static void output_number_lists_kept(void **state)
     assert_true(personal_number_list("1 0 -2 0.5"));
     assert_false(personal_number_list("1 0 X"));
     assert_false(personal_number_list(" - "));
+    assert_false(personal_number_list("13812345678"));   /* one number, not a list */
+    assert_true(personal_number_list("- 3 4"));
     xmlFreeDoc(doc);
 }
 
