@@ -204,7 +204,9 @@ wrap_one() { # N -> the example as a template fragment between markers
     fi
     echo "<p>@@END$1@@</p>"
 }
-template_of() { # example numbers... -> $T/tpl.xml
+# The batch is the document "monthly" of the --templates directory (so
+# /data/@document is what the pages show, and parts resolve as a user's do).
+template_of() { # example numbers... -> $T/run/tpl/monthly.xml
     {
         echo '<?xml version="1.0" encoding="UTF-8"?>'
         echo '<document xmlns:t="urn:opsreport:template" xmlns:f="urn:opsreport:functions" profile="report" title="examples">'
@@ -212,11 +214,11 @@ template_of() { # example numbers... -> $T/tpl.xml
         echo '<header/><footer/>'
         for e in "$@"; do wrap_one "$e"; done
         echo '</document>'
-    } >"$T/tpl.xml"
+    } >"$T/run/tpl/monthly.xml"
 }
 run_template() { # -> $T/tpl.txt; status
     # shellcheck disable=SC2086
-    (cd "$T/run" && "$ABS_BIN" render "$T/tpl.xml" --templates tpl $RENDER -o "$T/tpl.pdf") >"$T/tpl.err" 2>&1 \
+    (cd "$T/run" && "$ABS_BIN" render monthly --templates tpl $RENDER -o "$T/tpl.pdf") >"$T/tpl.err" 2>&1 \
         && pdftext "$T/tpl.pdf" >"$T/tpl.txt"
 }
 check_one() { # N: compares its part of $T/tpl.txt
