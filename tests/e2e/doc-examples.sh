@@ -102,8 +102,8 @@ kind() { cat "$T/ex/$1/kind"; }
 where() { cat "$T/ex/$1/where"; }
 arg() { sed -n "s/.*$2=\([^ ]*\).*/\1/p" "$T/ex/$1/args"; }
 nows() { tr -d ' \t\n\r\f' ; }
-# the text of a PDF, without the page furniture of the example wrapper
-pdftext() { pdftotext -layout "$1" - 2>/dev/null | grep -v '^ *第 [0-9]* 页 共 [0-9]* 页 *$'; }
+# the text of a PDF (the batch template has an empty header and footer)
+pdftext() { pdftotext -layout "$1" - 2>/dev/null; }
 
 # ---- the example data set: every record example
 i=1
