@@ -69,7 +69,7 @@ all: opsreport $(MO_FILES)
 # Every format given to diag_error, diag_warn and the modules' error
 # helpers is a message (src/i18n.h); `make pot` extracts them and merges
 # them into each po/LANG.po (tests/e2e/i18n.sh fails on an untranslated one).
-XGETTEXT_KEYS := -k_ -kN_ -kngettext:1,2 \
+XGETTEXT_KEYS := -k_ -kN_ -kngettext:1,2 -krec_attr:5 -krec_unexpected:4 \
   $(foreach f,diag_error:4 diag_warn:4 diag_verror:4 lerr:3 rfail:4 ffail:2 template_fctx_fail:2 xlsx_bad:4 \
       imp_err:3 img_fail:3 rec_file_error:3 rec_file_warning:3 cli_usage_error:1 init_usage_error:1 ip_usage_error:1 doc_err:3,-k$(f) --flag=$(f):c-format)
 pot:

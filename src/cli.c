@@ -535,7 +535,7 @@ static int cli_facts(int argc, char **argv)
                 "for the vendor's internal use only\n"), stderr);
     if (st == OR_OK) {
         for (size_t i = 0; i < f->n_warnings; i++)
-            diag_warn(&d, NULL, 0, "%s", f->warnings[i]);
+            diag_warn(&d, NULL, 0, "%s", f->warnings_shown[i]);
         if (o.output) {
             st = atomic_write_file(o.output, buf_cstr(&out), out.len, &d);
         } else if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {

@@ -4,6 +4,7 @@
 #include "facts_internal.h"
 
 #include "alloc.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,14 +62,22 @@ void fx_note(fx *c, const char *text)
         f->notes[f->n_notes - 1] = text;
 }
 
-void fx_warn(fx *c, const char *text)
+void fx_warn(fx *c, const char *text, const char *shown)
 {
     facts *f = c->f;
     for (size_t i = 0; i < f->n_warnings; i++)
         if (strcmp(f->warnings[i], text) == 0)
             return;
-    if (fx_grow(c, &f->warnings, &f->n_warnings, &f->cap_warnings, sizeof *f->warnings))
+    if (c->nomem)
+        return;
+    if (or_grow(&f->warnings_shown, &f->cap_warnings_shown, f->n_warnings + 1, sizeof *f->warnings_shown) != 0) {
+        c->nomem = true;
+        return;
+    }
+    if (fx_grow(c, &f->warnings, &f->n_warnings, &f->cap_warnings, sizeof *f->warnings)) {
         f->warnings[f->n_warnings - 1] = text;
+        f->warnings_shown[f->n_warnings - 1] = shown;
+    }
 }
 
 /* Remembers the unknown years a fallback due date looked at, for one
@@ -83,10 +92,13 @@ void fx_fallback_years(fx *c, od_date first, od_date last)
     for (int y = y0; y <= y1; y++) {
         if (calendar_year_known(c->cal, y))
             continue;
-        fx_warn(c, fx_strf(c, "calendar-fallback %d: the holiday data has no %d, so working days of %d "
-                              "are taken as Monday to Friday; every due date and lateness marked "
-                              "calendar-fallback depends on it (add a <calendar> file marking %d complete)",
-                           y, y, y, y));
+        /* English in the facts (their bytes do not depend on the locale),
+         * the user's language on standard error. */
+#define FX_FALLBACK N_("calendar-fallback %d: the holiday data has no %d, so working days of %d are taken as " \
+                       "Monday to Friday; every due date and lateness marked calendar-fallback depends on it " \
+                       "(add a <calendar> file marking %d complete)")
+        fx_warn(c, fx_strf(c, FX_FALLBACK, y, y, y, y), fx_strf(c, _(FX_FALLBACK), y, y, y, y));
+#undef FX_FALLBACK
     }
 }
 
@@ -623,6 +635,7 @@ void facts_free(facts *f)
     or_free(f->kpi);
     or_free(f->notes);
     or_free(f->warnings);
+    or_free(f->warnings_shown);
     arena_free(&f->mem);
     or_free(f);
 }

@@ -138,8 +138,9 @@ typedef struct facts {
     int64_t tail_fen, returned_fen;   /* valid when tail_percent_milli >= 0 */
     const char **notes;
     size_t n_notes, cap_notes;
-    const char **warnings;
-    size_t n_warnings, cap_warnings;
+    const char **warnings;        /* English, as the facts XML writes them (the same bytes under every locale) */
+    const char **warnings_shown;  /* the same warnings in the user's language, for standard error */
+    size_t n_warnings, cap_warnings, cap_warnings_shown;
     arena mem;
 } facts;
 

@@ -27,7 +27,9 @@ bool fx_grow(fx *c, void *items, size_t *n, size_t *cap, size_t size);
 const char *fx_strf(fx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *fx_vstrf(fx *c, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void fx_note(fx *c, const char *text);
-void fx_warn(fx *c, const char *text);
+/* text: the English warning for the facts; shown: the same in the user's
+ * language (gettext), printed on standard error. */
+void fx_warn(fx *c, const char *text, const char *shown);
 void fx_fallback_years(fx *c, od_date first, od_date last);
 void fx_avail(fx *c, size_t sys, od_minute t0, od_minute t1, int64_t *maint, int64_t *down);
 void fx_system(fx *c, size_t sys, od_date first, od_date last, facts_system *s, facts_rule *cite, int64_t each);

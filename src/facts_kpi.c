@@ -2,6 +2,7 @@
  * the rule (kpi.h) or the contract's <sla>; this file only knows what each
  * kind counts (kpi-table.md). */
 #include "facts_internal.h"
+#include "i18n.h"
 
 #include "alloc.h"
 
@@ -240,8 +241,10 @@ static void k_fault_impact(fx *c, const kpi_rule *k, facts_rule *o)
                 kpi_format_milli(least, a);
                 kpi_format_milli(most, b);
                 kpi_format_milli(pts, v);
-                fx_warn(c, fx_strf(c, "%s:%ld: incident %s: deduction %s lies outside the table's range %s to %s; used as written",
-                                   in->src.file, in->src.line, in->id, v, a, b));
+#define FX_RANGE N_("%s:%ld: incident %s: deduction %s lies outside the table's range %s to %s; used as written")
+                fx_warn(c, fx_strf(c, FX_RANGE, in->src.file, in->src.line, in->id, v, a, b),
+                        fx_strf(c, _(FX_RANGE), in->src.file, in->src.line, in->id, v, a, b));
+#undef FX_RANGE
             }
         }
         fx_cite(c, o, "incident", in->id, &in->src, pts, false, "%s", in->has_deduction ? "deduction as decided" : "default deduction");

@@ -241,6 +241,48 @@ static void rec_flush(rec_loader *L)
 
 static bool rec_has(const char *s, const char *needle) { return s && strstr(s, needle) != NULL; }
 
+/* A RELAX NG validity error in the user's language.  libxml2 has no
+ * translations: the messages records authors meet (an attribute or element
+ * the schema does not allow, one missing, text where none belongs) are
+ * ours, built from the names libxml2 reports; any other is libxml2's
+ * English wrapped in a translated frame naming the schema. */
+static void rec_schema_message(char *out, size_t n, const xmlError *e, const char *msg, const char *schema)
+{
+    const char *a = e->str1 ? e->str1 : "?", *b = e->str2 ? e->str2 : "?";
+    switch (e->code) {
+    case XML_RELAXNG_ERR_INVALIDATTR:
+        snprintf(out, n, _("<%s> has an attribute %s= that %s does not allow (expected only the attributes "
+                           "docs/records.md lists for <%s>)"), b, a, schema, b);
+        return;
+    case XML_RELAXNG_ERR_ELEMWRONG:
+        snprintf(out, n, _("element <%s> is not allowed here (expected what %s allows at this place)"), a, schema);
+        return;
+    case XML_RELAXNG_ERR_ELEMNAME:
+        snprintf(out, n, _("element <%s> where %s expects <%s>"), b, schema, a);
+        return;
+    case XML_RELAXNG_ERR_NOELEM:
+        snprintf(out, n, _("a required element <%s> is missing (expected what %s allows)"), a, schema);
+        return;
+    case XML_RELAXNG_ERR_NOTELEM:
+    case XML_RELAXNG_ERR_TEXTWRONG:
+        snprintf(out, n, _("text where %s allows only elements"), schema);
+        return;
+    case XML_RELAXNG_ERR_ELEMNOTEMPTY:
+        snprintf(out, n, _("element <%s> has content (expected an empty element, as %s says)"), a, schema);
+        return;
+    case XML_RELAXNG_ERR_ATTRVALID:
+        snprintf(out, n, _("<%s> has attributes %s does not allow"), a, schema);
+        return;
+    case XML_RELAXNG_ERR_CONTENTVALID:
+    case XML_RELAXNG_ERR_EXTRACONTENT:
+        snprintf(out, n, _("the content of <%s> is not what %s allows"), a, schema);
+        return;
+    default:
+        snprintf(out, n, _("%s (expected what %s allows)"), msg, schema);
+        return;
+    }
+}
+
 /* libxml2's structured error callback: every parser and validity message
  * of the run arrives here (nothing reaches stderr) and is queued for the
  * current file in words a records author can act on. */
@@ -273,10 +315,10 @@ void rec_xml_error(void *ctx, xmlErrorPtr e)
                        || rec_has(msg, "Expecting an element");
         char schema[64];
         snprintf(schema, sizeof schema, "data/schema/%s.rng", records_kind_name(L->kind));
-        size_t need = strlen(msg) + strlen(schema) + 64;
+        size_t need = strlen(msg) + strlen(schema) + 512;
         char *full = arena_alloc(&L->r->mem, need);
         if (full)
-            snprintf(full, need, _("%s (expected what %s allows)"), msg, schema);
+            rec_schema_message(full, need, e, msg, schema);
         else
             L->nomem = true;
         rec_queue(L, line, REC_FROM_SCHEMA, generic, warning, full ? full : "schema violation");
@@ -876,8 +918,8 @@ static size_t rec_ref(rec_loader *L, const rec_idset *s, const char *id, const c
     if (e && (!want_what || strcmp(e->what, want_what) == 0))
         return e->index;
     if (check)
-        diag_error(L->d, src.file, src.line, "%s: %s=\"%s\" names no %s (expected %s)", who, attr, id,
-                   want_what ? want_what : "record", expect);
+        diag_error(L->d, src.file, src.line, "%s: %s=\"%s\" names no %s (expected %s)", _(who), attr, id,
+                   want_what ? _(want_what) : _("record"), _(expect));
     return REC_NO_INDEX;
 }
 
@@ -933,23 +975,23 @@ static void rec_cross_check(rec_loader *L)
     for (size_t i = 0; i < r->inspections.n; i++) {
         rec_inspection *p = &r->inspections.v[i];
         char who[160];
-        snprintf(who, sizeof who, "inspection %s", p->id);
+        snprintf(who, sizeof who, _("inspection %s"), p->id);
         p->system_index = rec_ref_system(&x, p->system, who, p->src);
         p->inspector_index = rec_find_person(r, p->inspector);
         p->reviewer_index = rec_find_person(r, p->reviewer);
     }
     for (size_t i = 0; i < r->findings.n; i++) {
         rec_finding *f = &r->findings.v[i];
-        f->incident_index = rec_ref(L, &inc, f->incident, "incident", "finding", "incident",
-                                    "an incident id of the incidents files", f->src, inc_ok);
+        f->incident_index = rec_ref(L, &inc, f->incident, N_("incident"), N_("finding"), "incident",
+                                    N_("an incident id of the incidents files"), f->src, inc_ok);
     }
     for (size_t i = 0; i < r->incidents.n; i++) {
         rec_incident *n = &r->incidents.v[i];
         char who[160];
-        snprintf(who, sizeof who, "incident %s", n->id);
+        snprintf(who, sizeof who, _("incident %s"), n->id);
         n->system_index = rec_ref_system(&x, n->system, who, n->src);
-        n->repeat_of_index = rec_ref(L, &inc, n->repeat_of, "incident", who, "repeat-of",
-                                     "the id of an earlier incident", n->src, true);
+        n->repeat_of_index = rec_ref(L, &inc, n->repeat_of, N_("incident"), who, "repeat-of",
+                                     N_("the id of an earlier incident"), n->src, true);
         if (n->repeat_of_index == i) {
             diag_error(L->d, n->src.file, n->src.line, "%s: repeat-of names itself (expected an earlier incident)", who);
         } else if (n->repeat_of_index != REC_NO_INDEX
@@ -976,33 +1018,33 @@ static void rec_cross_check(rec_loader *L)
         }
     }
     for (size_t i = 0; i < r->windows.n; i++)
-        r->windows.v[i].system_index = rec_ref_system(&x, r->windows.v[i].system, "maintenance window",
+        r->windows.v[i].system_index = rec_ref_system(&x, r->windows.v[i].system, _("maintenance window"),
                                                       r->windows.v[i].src);
     for (size_t i = 0; i < r->documents.n; i++) {
         rec_document *doc = &r->documents.v[i];
         doc->ref_index = doc->kind == REC_DOC_INCIDENT
-            ? rec_ref(L, &inc, doc->ref, "incident", "document", "ref", "an incident id", doc->src, inc_ok)
+            ? rec_ref(L, &inc, doc->ref, N_("incident"), N_("document"), "ref", N_("an incident id"), doc->src, inc_ok)
             : REC_NO_INDEX;
     }
     for (size_t i = 0; i < r->drills.n; i++) {
         rec_drill *dr = &r->drills.v[i];
         char who[160];
-        snprintf(who, sizeof who, "drill %s", dr->id);
-        dr->plan_index = rec_ref(L, &emer, dr->plan, "plan", who, "plan", "the id of an emergency <plan>",
+        snprintf(who, sizeof who, _("drill %s"), dr->id);
+        dr->plan_index = rec_ref(L, &emer, dr->plan, N_("plan"), who, "plan", N_("the id of an emergency <plan>"),
                                  dr->src, !L->kind_unparsed[REC_KIND_EMERGENCY]);
     }
     bool assets_ok = !L->kind_unparsed[REC_KIND_ASSETS];
     for (size_t i = 0; i < r->asset_changes.n; i++)
-        r->asset_changes.v[i].asset_index = rec_ref(L, &assets, r->asset_changes.v[i].asset, "asset", "change",
-                                                    "asset", "an asset id", r->asset_changes.v[i].src, assets_ok);
+        r->asset_changes.v[i].asset_index = rec_ref(L, &assets, r->asset_changes.v[i].asset, N_("asset"), N_("change"),
+                                                    "asset", N_("an asset id"), r->asset_changes.v[i].src, assets_ok);
     for (size_t i = 0; i < r->losses.n; i++)
-        r->losses.v[i].asset_index = rec_ref(L, &assets, r->losses.v[i].asset, "asset", "loss", "asset",
-                                             "an asset id", r->losses.v[i].src, assets_ok);
+        r->losses.v[i].asset_index = rec_ref(L, &assets, r->losses.v[i].asset, N_("asset"), N_("loss"), "asset",
+                                             N_("an asset id"), r->losses.v[i].src, assets_ok);
     for (size_t i = 0; i < r->staff_changes.n; i++)
         r->staff_changes.v[i].person_index = rec_find_person(r, r->staff_changes.v[i].person);
     for (size_t i = 0; i < r->probes.n; i++) {
         rec_probe_series *p = &r->probes.v[i];
-        p->system_index = rec_ref_system(&x, p->system, "probes", p->src);
+        p->system_index = rec_ref_system(&x, p->system, _("probes"), p->src);
     }
 
     /* Dates near the term: a year typed wrong (2062 for 2026) would

@@ -38,7 +38,7 @@ static const char *rec_attr(rec_x *x, xmlNodePtr n, const char *name, bool requi
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
     if (!v) {
         if (required)
-            rec_file_error(x->L, rec_line(n), "<%s> has no %s= attribute (expected %s)", rec_nm(n), name, expect);
+            rec_file_error(x->L, rec_line(n), "<%s> has no %s= attribute (expected %s)", rec_nm(n), name, _(expect));
         return NULL;
     }
     const char *s = rec_dup(x, (const char *)v);
@@ -161,7 +161,7 @@ static bool rec_attr_int(rec_x *x, xmlNodePtr n, const char *name, bool required
 {
     *out = dflt;
     char expect[96];
-    snprintf(expect, sizeof expect, "a whole number from %ld to %ld", lo, hi);
+    snprintf(expect, sizeof expect, _("a whole number from %ld to %ld"), lo, hi);
     const char *s = rec_attr(x, n, name, required, expect);
     if (!s)
         return false;
@@ -184,7 +184,7 @@ static bool rec_attr_decimal(rec_x *x, xmlNodePtr n, const char *name, bool requ
                              double dflt, double *out)
 {
     *out = dflt;
-    const char *expect = allow_sign ? "a number such as +1, -0.5" : "a number such as 95 or 0.5";
+    const char *expect = allow_sign ? _("a number such as +1, -0.5") : _("a number such as 95 or 0.5");
     const char *s = rec_attr(x, n, name, required, expect);
     if (!s)
         return false;
@@ -230,7 +230,7 @@ static bool rec_attr_money(rec_x *x, xmlNodePtr n, const char *name, int64_t *ou
 static void rec_unexpected(rec_x *x, xmlNodePtr child, xmlNodePtr parent, const char *expect)
 {
     rec_file_error(x->L, rec_line(child), "unexpected element <%s> in <%s> (expected %s)", rec_nm(child),
-                   rec_nm(parent), expect);
+                   rec_nm(parent), _(expect));
 }
 
 /* Text directly inside an element that holds only elements. */

@@ -78,7 +78,7 @@ static or_status render_data(const render_request *rq, dataset *ds, const od_per
         st = facts_write(f, FACTS_XML, &text, d);
     if (st == OR_OK) {
         for (size_t i = 0; i < f->n_warnings; i++)
-            diag_warn(d, NULL, 0, "%s", f->warnings[i]);
+            diag_warn(d, NULL, 0, "%s", f->warnings_shown[i]);
         fdoc = xmlReadMemory(buf_cstr(&text), (int)text.len, "facts.xml", "UTF-8", XML_PARSE_NONET);
         data = xmlNewDoc((const xmlChar *)"1.0");
         if (!fdoc || !data)

@@ -34,6 +34,19 @@ if locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
     grep -q '\.xml:[0-9]*: error: ' "$T/c" && ! grep -q '错误' "$T/c" && pass "LANG=C: English" || fail "LANG=C" "$(head -n 3 "$T/c")"
     grep "\.xml:[0-9]" "$T/zh" | cut -d: -f1,2 >"$T/a"; grep "\.xml:[0-9]" "$T/c" | cut -d: -f1,2 >"$T/b"
     cmp -s "$T/a" "$T/b" && pass "the same file:line prefixes in both" || fail "prefixes differ"
+    # libxml2 has no Chinese: its RELAX NG messages become ours (the names it reports in our words)
+    grep 'bad-attribute\.xml:3: ' "$T/zh" | grep -q '不允许的属性 colour=' && ! grep -q 'Invalid attribute' "$T/zh" \
+        && pass "zh_CN: schema violations in Chinese" || fail "zh schema message" "$(grep bad-attribute "$T/zh")"
+    grep -q 'bad-attribute\.xml:3: error: <window> has an attribute colour= ' "$T/c" \
+        && pass "LANG=C: schema violations in English" || fail "C schema message" "$(grep bad-attribute "$T/c")"
+    # the calendar-fallback warning (2027 has no holiday data): Chinese on stderr, the facts stay English
+    mkdir "$T/fb"
+    printf '<contract version="1" id="T-1">\n  <term start="2026-06-01" end="2027-05-31"/>\n  <system id="web" name="门户网站" importance="general"/>\n</contract>\n' >"$T/fb/contract.xml"
+    env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 "$BIN" facts --data "$T/fb" --period 2027-01 -o "$T/f.xml" 2>"$T/w"
+    grep -q '^opsreport: 警告: calendar-fallback 2027：节假日数据中没有 2027 年' "$T/w" && ! grep -q 'Monday' "$T/w" \
+        && pass "zh_CN: the calendar-fallback warning in Chinese" || fail "zh fallback warning" "$(cat "$T/w")"
+    grep -q '<warning>calendar-fallback 2027: the holiday data has no 2027' "$T/f.xml" \
+        && pass "the facts' <warning> stays English under zh_CN" || fail "facts warning" "$(grep warning "$T/f.xml")"
     env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 "$BIN" render --data x 2>"$T/u"; rc=$?
     [ $rc -eq 2 ] && grep -q '需要' "$T/u" && pass "zh_CN: usage errors in Chinese, exit 2" || fail "zh usage" "$(cat "$T/u")"
     env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 "$BIN" check --help | grep -q '^用法：opsreport check' && pass "zh_CN: help in Chinese" || fail "zh help"
