@@ -2434,6 +2434,20 @@ static size_t lay_group_end(const lay_table *tb, size_t r)
     return end;
 }
 
+/* Takes back what the table set since *start (its caption, header and
+ * rows on this page) and begins it again on a new page. */
+static or_status lay_table_restart(lay *L, lay_table *tb, const char *caption, long line, lay_mark *start)
+{
+    lay_restore(L, start);
+    or_status st = lay_new_page(L);
+    *start = lay_save(L);
+    if (st == OR_OK && caption)
+        st = lay_table_caption(L, tb, caption, line);
+    if (st == OR_OK)
+        st = lay_table_header(L, tb);
+    return st;
+}
+
 static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, long line)
 {
     bool in_flow = L->no_move;   /* after a heading that may not move: fill this page */
@@ -2495,13 +2509,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
             if (next_breaks && fits_fresh && alone_here && only_header && !start.fresh && start.page == L->page
                 && !in_flow) {
                 /* The first row alone under caption and header: the table starts on the next page. */
-                lay_restore(L, &start);
-                st = lay_new_page(L);
-                start = lay_save(L);
-                if (st == OR_OK && caption)
-                    st = lay_table_caption(L, tb, caption, line);
-                if (st == OR_OK)
-                    st = lay_table_header(L, tb);
+                st = lay_table_restart(L, tb, caption, line, &start);
                 continue;
             }
         }
@@ -2515,13 +2523,7 @@ static or_status lay_table_place(lay *L, lay_table *tb, const char *caption, lon
              * (the first row moves on): the table starts on the next page. */
             bool row_here = tb->rows[r].h <= room + 0.01f || tb->rows[r].h > full + 0.01f;
             if (only_header && !start.fresh && start.page == L->page && (moves || !row_here)) {
-                lay_restore(L, &start);
-                st = lay_new_page(L);
-                start = lay_save(L);
-                if (st == OR_OK && caption)
-                    st = lay_table_caption(L, tb, caption, line);
-                if (st == OR_OK)
-                    st = lay_table_header(L, tb);
+                st = lay_table_restart(L, tb, caption, line, &start);
                 continue;
             }
             if (moves) {
